@@ -1,0 +1,183 @@
+"""Who gets which HTTP status on every URL of the site: the data behind test_role_matrix.py.
+
+Adding a URL (the matrix test fails until every named URL pattern is listed here):
+
+    "editions:edition": Case(kwargs=lambda w: {"edition_id": w.edition.pk}, expect=everyone(200)),
+    "editions:coordinate": Case(kwargs=lambda w: {"edition_id": w.edition.pk}, expect=coordinators_of_city()),
+    "voting:ballot_submit": Case(method="post", data={...}, kwargs=..., expect={**signed_in(), "anonymous": 302}),
+
+- `kwargs` is a dict or a function of the World below (an announced edition of the city "aksu" with a
+  district and category, another city "khromtau" with its own edition, and the people in ROLES).
+- `expect` maps every role in ROLES to the status of a request made without following redirects. Start from a
+  helper (everyone, signed_in, coordinators_of_city, coordinators_anywhere, administrators) and override
+  single roles with `{**helper(), "expert": 200}`. "coordinator_by_code" (a coordinator whose session has no
+  TOTP) defaults to the resident's status: staff powers must never count without the second factor.
+- `method="post"` with `data` checks POST-only views; a role that may not act should get 403 (or 302 when
+  anonymous), never 200/302-with-effect.
+- A URL may have a list of cases, e.g. a GET for the page and a POST that acts; each is checked.
+- A URL that cannot be requested meaningfully goes in NOT_REQUESTED with the reason.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from django.utils import timezone
+
+ROLES = (
+    "anonymous",
+    "resident",
+    "expert",
+    "coordinator",
+    "other_coordinator",
+    "coordinator_by_code",
+    "administrator",
+)
+
+
+@dataclass
+class World:
+    """The objects a URL's kwargs may point at."""
+
+    city: Any
+    other_city: Any
+    edition: Any
+    other_edition: Any
+    district: Any
+    category: Any
+    users: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Case:
+    expect: dict[str, int]
+    kwargs: dict | Callable[[World], dict] = field(default_factory=dict)
+    method: str = "get"
+    data: dict | Callable[[World], dict] = field(default_factory=dict)
+
+
+def _row(anonymous, resident, expert, coordinator, other_coordinator, administrator, coordinator_by_code=None):
+    return {
+        "anonymous": anonymous,
+        "resident": resident,
+        "expert": expert,
+        "coordinator": coordinator,
+        "other_coordinator": other_coordinator,
+        "coordinator_by_code": resident if coordinator_by_code is None else coordinator_by_code,
+        "administrator": administrator,
+    }
+
+
+def everyone(status: int = 200) -> dict[str, int]:
+    return _row(status, status, status, status, status, status)
+
+
+def signed_in(status: int = 200) -> dict[str, int]:
+    """Any signed-in person; anonymous visitors are sent to sign in."""
+    return _row(302, status, status, status, status, status)
+
+
+def coordinators_of_city(status: int = 200) -> dict[str, int]:
+    """The coordinators of the world's city and administrators; other signed-in people 403."""
+    return _row(302, 403, 403, status, 403, status)
+
+
+def coordinators_anywhere(status: int = 200) -> dict[str, int]:
+    """Any coordinator (each sees their own cities) and administrators."""
+    return _row(302, 403, 403, status, status, status)
+
+
+def experts_of_city(status: int = 200) -> dict[str, int]:
+    return _row(302, 403, status, 403, 403, 403)
+
+
+def administrators(status: int = 200) -> dict[str, int]:
+    return _row(302, 403, 403, 403, 403, status)
+
+
+MATRIX: dict[str, Case | list[Case]] = {
+    "healthz": Case(expect=everyone(200)),
+    "set_language": Case(method="post", data={"language": "ru", "next": "/"}, expect=everyone(302)),
+    # Django admin: OTPAdminSite wants is_staff (administrators) and a TOTP-verified session.
+    "admin:index": Case(expect=_row(302, 302, 302, 302, 302, 200)),
+    "admin:login": Case(expect=_row(200, 200, 200, 200, 200, 302)),
+    "accounts:sign_in": Case(expect=everyone(200)),
+    "accounts:sign_in_code": Case(expect=everyone(302)),  # without a phone in the session: back to sign in
+    "accounts:sign_out": Case(method="post", expect=everyone(302)),
+    "accounts:staff_sign_in": Case(expect=everyone(200)),
+    # Staff already enrolled are sent to sign in with their app; residents have nothing to enrol.
+    "accounts:enrol": Case(expect=_row(302, 403, 302, 302, 302, 302, coordinator_by_code=302)),
+    "accounts:correct_iin": [
+        Case(expect=coordinators_anywhere()),
+        # The resident lives in the world's city: its coordinator may correct the IIN, the other city's may not.
+        Case(
+            method="post",
+            data=lambda w: {"phone": w.users["resident"].phone, "iin": "791028302728"},
+            expect=_row(302, 403, 403, 302, 403, 302),
+        ),
+    ],
+    "accounts:profile": Case(expect=signed_in()),
+    "audit:log": Case(expect=coordinators_anywhere()),
+    "audit:decisions": Case(kwargs=lambda w: {"edition_id": w.edition.pk}, expect=everyone(200)),
+    "editions:index": Case(expect=everyone(200)),
+    # Nothing is published in the world: the public results and downloads are 404 for everyone until then.
+    "results:edition": Case(kwargs=lambda w: {"edition_id": w.edition.pk}, expect=everyone(404)),
+    "results:ballots_pb": Case(kwargs=lambda w: {"edition_id": w.edition.pk, "run_id": 1}, expect=everyone(404)),
+    "results:projects_csv": Case(kwargs=lambda w: {"edition_id": w.edition.pk, "run_id": 1}, expect=everyone(404)),
+    "results:protocol_pdf": Case(kwargs=lambda w: {"edition_id": w.edition.pk}, expect=everyone(404)),
+    "results:recount": Case(expect=everyone(200)),
+    "results:staff": Case(kwargs=lambda w: {"edition_id": w.edition.pk}, expect=coordinators_of_city()),
+    # No count has run in the world: coordinators are told to count first (redirect back), others refused.
+    "results:compare": Case(
+        method="post", kwargs=lambda w: {"edition_id": w.edition.pk}, expect=coordinators_of_city(302)
+    ),
+    "results:publish": Case(
+        method="post",
+        kwargs=lambda w: {"edition_id": w.edition.pk, "run_id": 1},
+        expect=coordinators_of_city(404),
+    ),
+}
+
+# Named URL patterns, or prefixes ending in ":", that the matrix does not request, each with the reason.
+NOT_REQUESTED: dict[str, str] = {
+    "admin:": "Django admin's own pages; OTPAdminSite guards all of them like admin:index (requested above)",
+}
+
+
+def build_world() -> World:
+    """Two cities with an announced edition each, and one person per role (staff with TOTP devices)."""
+    from accounts.testing import make_staff, make_user
+    from editions.models import Category, City, District, Edition
+
+    now = timezone.now()
+    dates = {
+        "announcement_starts": now - timedelta(days=10),
+        "proposals_start": now - timedelta(days=5),
+        "review_starts": now + timedelta(days=30),
+        "voting_starts": now + timedelta(days=60),
+        "results_start": now + timedelta(days=70),
+        "implementation_starts": now + timedelta(days=80),
+        "archive_starts": now + timedelta(days=400),
+    }
+
+    def city_with_edition(slug: str, name: str):
+        city = City.objects.create(slug=slug, name_kk=name, name_ru=name, name_en=name)
+        edition = Edition.objects.create(
+            city=city, year=now.year, title_kk=name, title_ru=name, title_en=name, budget=80_000_000, **dates
+        )
+        return city, edition
+
+    city, edition = city_with_edition("aksu", "Aksu")
+    other_city, other_edition = city_with_edition("khromtau", "Khromtau")
+    district = District.objects.create(city=city, name_kk="Орталық", name_ru="Центральный", name_en="Central")
+    category = Category.objects.create(edition=edition, name_kk="Аула", name_ru="Двор", name_en="Courtyard")
+    users = {
+        "resident": make_user(name="Resident", district=district),
+        "expert": make_staff("expert", city=city, name="Expert"),
+        "coordinator": make_staff("coordinator", city=city, name="Coordinator"),
+        "other_coordinator": make_staff("coordinator", city=other_city, name="Other coordinator"),
+        "coordinator_by_code": make_staff("coordinator", city=city, name="Coordinator without TOTP"),
+        "administrator": make_staff("administrator", name="Administrator"),
+    }
+    return World(city, other_city, edition, other_edition, district, category, users)

@@ -1,0 +1,33 @@
+"""Site URLs: each area mounts its own urls.py; language switching uses Django's set_language view."""
+
+from django.contrib import admin
+from django.db import connection
+from django.http import HttpResponse
+from django.urls import include, path
+from django.views.decorators.cache import never_cache
+from django_otp.admin import OTPAdminSite
+
+# The Django admin, like every staff tool, needs a session verified with the staff member's TOTP app.
+admin.site.__class__ = OTPAdminSite
+
+
+@never_cache
+def healthz(request):
+    """Answer 200 when the database answers, 503 otherwise (for load balancers and monitoring)."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception:  # noqa: BLE001 - any database failure means unhealthy
+        return HttpResponse("database unavailable", status=503, content_type="text/plain")
+    return HttpResponse("ok", content_type="text/plain")
+
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("accounts.urls")),
+    path("audit/", include("audit.urls")),
+    path("", include("results.urls")),
+    path("", include("editions.urls")),
+]

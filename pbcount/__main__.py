@@ -1,0 +1,7 @@
+"""`python -m pbcount FILE.pb ...`, the same as the `pbcount` command."""
+
+import sys
+
+from pbcount.cli import main
+
+sys.exit(main())

@@ -1,0 +1,42 @@
+"""A closed edition and ballots as plain data, for the results tests."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from editions.models import City, Edition
+from results.tally import TallyProject, build_election
+
+PROJECTS = [TallyProject("1", 100, "Playground"), TallyProject("2", 60, "Benches"), TallyProject("3", 50, "Lights")]
+BALLOTS = [[("1", 1), ("2", 1)], [("3", 1)], [("1", 1)], [("2", 1), ("3", 1)], [("1", 1)], [("3", 1)]]
+
+
+def make_closed_edition(*, slug="aksu", rule="greedy", closed=True) -> Edition:
+    """An edition whose voting closed yesterday (or is still open with closed=False)."""
+    now = timezone.now()
+    start = now - timedelta(days=50)
+    results = now - timedelta(days=1) if closed else now + timedelta(days=1)
+    city, _ = City.objects.get_or_create(slug=slug, defaults={"name_kk": slug, "name_ru": slug, "name_en": slug})
+    return Edition.objects.create(
+        city=city,
+        year=now.year,
+        title_kk="Бастама",
+        title_ru="Бастама",
+        title_en="Bastama",
+        budget=150,
+        counting_rule=rule,
+        tie_break_seed="seed-2026",
+        announcement_starts=start,
+        proposals_start=start,
+        review_starts=start,
+        voting_starts=start,
+        results_start=results,
+        implementation_starts=now + timedelta(days=30),
+        archive_starts=now + timedelta(days=300),
+    )
+
+
+def election(ballot_type="knapsack", ballots=BALLOTS):
+    return build_election(
+        projects=PROJECTS, ballots=ballots, budget=150, ballot_type=ballot_type, meta={"description": "test"}, seed="s"
+    )

@@ -1,8 +1,10 @@
 """Cities, their yearly editions and each edition's phases; districts, categories and staff roles."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -61,6 +63,15 @@ class City(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("editions:city", kwargs={"city_slug": self.slug})
+
+    def clean(self):
+        from .reserved import reserved_slugs
+
+        if self.slug in reserved_slugs():
+            raise ValidationError({"slug": _("This address is used by the site itself; choose another.")})
 
     @property
     def name(self) -> str:
@@ -166,6 +177,9 @@ class Edition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.city} {self.year}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("editions:edition", kwargs={"city_slug": self.city.slug, "year": self.year})
 
     @property
     def title(self) -> str:

@@ -121,6 +121,12 @@ MATRIX: dict[str, Case | list[Case]] = {
     "audit:log": Case(expect=coordinators_anywhere()),
     "audit:decisions": Case(kwargs=lambda w: {"edition_id": w.edition.pk}, expect=everyone(200)),
     "editions:index": Case(expect=everyone(200)),
+    "editions:city": Case(kwargs=lambda w: {"city_slug": w.city.slug}, expect=everyone(200)),
+    "editions:edition": Case(
+        kwargs=lambda w: {"city_slug": w.city.slug, "year": w.edition.year}, expect=everyone(200)
+    ),
+    "editions:edition_list": Case(kwargs=lambda w: {"city_slug": w.city.slug}, expect=everyone(200)),
+    "editions:contacts": Case(kwargs=lambda w: {"city_slug": w.city.slug}, expect=everyone(200)),
     # Nothing is published in the world: the public results and downloads are 404 for everyone until then.
     "results:edition": Case(kwargs=lambda w: {"edition_id": w.edition.pk}, expect=everyone(404)),
     "results:ballots_pb": Case(kwargs=lambda w: {"edition_id": w.edition.pk, "run_id": 1}, expect=everyone(404)),

@@ -1,0 +1,100 @@
+"""Who may vote in an edition, and if not, exactly why: one function, `check(user, edition, district=None)`.
+
+The checks, in the order a resident can fix them: signed in, IIN given (its check digit was verified when it was
+entered), old enough on the day voting closes, on the voter list or a resident of the edition's districts when
+the edition asks for it, and for an edition whose budget is split, a district of the edition to vote in.
+Whether voting is open, and whether this IIN has already voted, are the services' business (voting.services).
+"""
+
+from dataclasses import dataclass
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from editions.models import District, Edition, EditionDistrict
+
+from .models import Restriction, VoterListEntry, VotingRules
+
+OK = "ok"
+SIGN_IN = "sign_in"
+NO_IIN = "no_iin"
+TOO_YOUNG = "too_young"
+NOT_ON_LIST = "not_on_list"
+NOT_RESIDENT = "not_resident"
+NO_DISTRICT = "no_district"
+WRONG_DISTRICT = "wrong_district"
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    code: str
+    message: str
+    # The district whose budget the person votes in (None: the edition has one budget).
+    district: District | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.code == OK
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+
+def closing_day(edition: Edition):
+    """The local calendar day on which voting closes; the minimum age is reached on or before it."""
+    return timezone.localdate(edition.results_start)
+
+
+def split_districts(edition: Edition) -> dict[int, EditionDistrict]:
+    """The districts with a budget of their own, by district id; empty when the edition has one budget."""
+    rows = EditionDistrict.objects.filter(edition=edition, budget__isnull=False).select_related("district")
+    return {row.district_id: row for row in rows}
+
+
+def restriction_of(edition: Edition) -> str:
+    rules = VotingRules.objects.filter(edition=edition).only("restriction").first()
+    return rules.restriction if rules else Restriction.NONE
+
+
+def _refuse(code: str, message: str) -> Eligibility:
+    return Eligibility(code, message)
+
+
+def check(user, edition: Edition, district: District | None = None) -> Eligibility:
+    """Whether `user` may vote in `edition` (in `district`, or their own district when the budget is split)."""
+    if user is None or not user.is_authenticated:
+        return _refuse(SIGN_IN, _("Sign in with your phone number to vote."))
+    if not user.iin_hash or user.birth_date is None:
+        return _refuse(NO_IIN, _("Enter your IIN in your profile to vote: one IIN votes once per edition."))
+    day = closing_day(edition)
+    if user.age_on(day) < edition.min_voter_age:
+        return _refuse(
+            TOO_YOUNG,
+            _("You must be at least %(age)s years old on %(day)s, the day voting closes.")
+            % {"age": edition.min_voter_age, "day": day.strftime("%d.%m.%Y")},
+        )
+    restriction = restriction_of(edition)
+    if restriction == Restriction.VOTER_LIST:
+        if not VoterListEntry.objects.filter(edition=edition, iin_hash=user.iin_hash).exists():
+            return _refuse(
+                NOT_ON_LIST,
+                _("Your IIN is not on this edition's voter list. Ask the project centre if you think it should be."),
+            )
+    edition_districts = set(EditionDistrict.objects.filter(edition=edition).values_list("district_id", flat=True))
+    if restriction == Restriction.RESIDENTS:
+        if user.district_id is None:
+            return _refuse(NO_DISTRICT, _("Choose the district where you live in your profile to vote."))
+        if user.district_id not in edition_districts:
+            return _refuse(NOT_RESIDENT, _("Only residents of this edition's districts may vote."))
+    split = split_districts(edition)
+    if not split:
+        return Eligibility(OK, _("You may vote."))
+    # A split budget: people vote for their own district's projects, the one in their profile.
+    chosen_id = district.pk if district is not None else user.district_id
+    if chosen_id is None:
+        return _refuse(NO_DISTRICT, _("Choose the district where you live in your profile to vote."))
+    if chosen_id not in split:
+        return _refuse(WRONG_DISTRICT, _("Your district has no budget of its own in this edition."))
+    if district is not None and user.district_id is not None and district.pk != user.district_id:
+        return _refuse(WRONG_DISTRICT, _("You may vote only for the projects of the district where you live."))
+    return Eligibility(OK, _("You may vote."), split[chosen_id].district)

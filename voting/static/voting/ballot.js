@@ -1,0 +1,23 @@
+// Live remaining budget on a knapsack ballot; without this script the "Recalculate" button does the same.
+(function () {
+  var bar = document.getElementById("budget-bar");
+  if (!bar) return;
+  var budget = Number(bar.dataset.budget);
+  var boxes = document.querySelectorAll("input[type=checkbox][data-cost]");
+  var amount = document.getElementById("budget-amount");
+  var meter = document.getElementById("budget-meter");
+  var labelRemaining = document.getElementById("budget-label-remaining");
+  var labelOver = document.getElementById("budget-label-over");
+  var format = new Intl.NumberFormat(document.documentElement.lang || undefined);
+  function update() {
+    var spent = 0;
+    boxes.forEach(function (box) { if (box.checked) spent += Number(box.dataset.cost); });
+    var over = spent > budget;
+    amount.textContent = format.format(over ? spent - budget : budget - spent);
+    meter.value = spent;
+    labelRemaining.hidden = over;
+    labelOver.hidden = !over;
+    bar.classList.toggle("over", over);
+  }
+  boxes.forEach(function (box) { box.addEventListener("change", update); });
+})();

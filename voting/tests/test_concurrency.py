@@ -1,0 +1,92 @@
+"""One counted ballot per person under concurrent submissions, enforced by PostgreSQL's unique constraints."""
+
+import threading
+from collections import Counter
+
+import pytest
+from django.db import connection
+
+from voting import selectors, services
+from voting.models import Ballot, Participation
+
+from .helpers import make_projects, make_voter, make_voting_edition
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+N = 50
+
+
+def _race(calls) -> list:
+    """Run the calls in threads released together; each thread has its own database connection."""
+    barrier = threading.Barrier(len(calls))
+    outcomes = [None] * len(calls)
+
+    def run(i, call):
+        try:
+            barrier.wait()
+            outcomes[i] = call()
+        except services.VotingRefused as refused:
+            outcomes[i] = refused.code
+        except Exception as error:  # noqa: BLE001 - reported by the assertion below
+            outcomes[i] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes
+
+
+@pytest.fixture
+def setup():
+    edition = make_voting_edition(budget=100)
+    projects = make_projects(edition, [("Playground", 60), ("Benches", 30), ("Lights", 50)])
+    return edition, projects
+
+
+def test_fifty_first_ballots_of_one_voter_store_one(setup):
+    edition, projects = setup
+    voter = make_voter()
+    calls = [
+        lambda i=i: services.cast_ballot(user=voter, edition=edition, choices={projects[i % 3].pk: 1}) for i in range(N)
+    ]
+    outcomes = _race(calls)
+    kinds = Counter(type(o).__name__ if not isinstance(o, str) else o for o in outcomes)
+    assert kinds == {"Cast": 1, "already_voted": N - 1}
+    assert Ballot.objects.count() == 1 and Participation.objects.count() == 1
+    assert sum(len(b) for b in selectors.counted_ballots(edition)[None]) == 1
+
+
+def test_fifty_submissions_of_one_voter_leave_one_counted_ballot(setup):
+    edition, projects = setup
+    voter = make_voter()
+    services.cast_ballot(user=voter, edition=edition, choices={projects[0].pk: 1})
+    calls = [
+        lambda i=i: services.submit_ballot(user=voter, edition=edition, choices={projects[1 + i % 2].pk: 1})
+        for i in range(N)
+    ]
+    outcomes = _race(calls)
+    assert all(not isinstance(o, Exception) for o in outcomes), outcomes
+    assert Ballot.objects.counted().count() == 1
+    assert len(selectors.counted_ballots(edition)[None]) == 1
+    participation = Participation.objects.get()
+    assert participation.ballot == Ballot.objects.counted().get()
+    # Every stored ballot but the counted one was replaced by exactly one later ballot: an unbroken chain.
+    replaced = Ballot.objects.exclude(superseded_at=None)
+    assert replaced.count() == Ballot.objects.count() - 1
+    assert replaced.filter(replaced_by=None).count() == 0
+
+
+def test_fifty_voters_at_once_store_fifty_ballots(setup):
+    edition, projects = setup
+    voters = [make_voter() for _ in range(N)]
+    calls = [
+        lambda v=v: services.cast_ballot(user=v, edition=edition, choices={projects[1].pk: 1, projects[2].pk: 1})
+        for v in voters
+    ]
+    outcomes = _race(calls)
+    assert all(type(o).__name__ == "Cast" for o in outcomes), outcomes
+    assert Ballot.objects.counted().count() == N and Participation.objects.count() == N
+    assert len(selectors.counted_ballots(edition)[None]) == N

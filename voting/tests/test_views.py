@@ -1,0 +1,146 @@
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from accounts.testing import make_user, sign_in
+from voting import selectors
+from voting.models import Ballot, Participation
+
+from .helpers import make_projects, make_voter, make_voting_edition
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english(client):
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+
+@pytest.fixture
+def edition():
+    return make_voting_edition(budget=100)
+
+
+@pytest.fixture
+def projects(edition):
+    return make_projects(edition, [("Playground", 60), ("Benches", 30), ("Lights", 50)])
+
+
+@pytest.fixture
+def voter(client):
+    user = make_voter()
+    sign_in(client, user)
+    return user
+
+
+def _url(name, edition):
+    return reverse(f"voting:{name}", kwargs={"edition_id": edition.pk})
+
+
+def test_the_ballot_shows_projects_and_the_whole_budget(client, voter, edition, projects):
+    page = client.get(_url("ballot", edition)).content.decode()
+    assert "Playground" in page and "Benches" in page
+    assert 'id="budget-amount">100<' in page
+
+
+def test_recalculate_shows_what_remains_without_javascript(client, voter, edition, projects):
+    playground, benches, lights = projects
+    response = client.post(_url("ballot", edition), {f"p{benches.pk}": "on", "action": "recalculate"})
+    assert 'id="budget-amount">70<' in response.content.decode()
+    over = client.post(
+        _url("ballot", edition), {f"p{playground.pk}": "on", f"p{lights.pk}": "on", "action": "recalculate"}
+    )
+    page = over.content.decode()
+    assert 'id="budget-amount">10<' in page and "Over budget by" in page
+    assert "10 ₸ over the budget" in page
+
+
+def test_review_then_confirm_stores_the_ballot_and_shows_the_receipt_once(client, voter, edition, projects):
+    benches = projects[1]
+    review = client.post(_url("ballot", edition), {f"p{benches.pk}": "on", "action": "review"})
+    assert "Confirm my ballot" in review.content.decode()
+    assert not Ballot.objects.exists()
+    confirmed = client.post(_url("confirm", edition), {f"p{benches.pk}": "on"})
+    assert confirmed.status_code == 302 and confirmed.url == _url("done", edition)
+    done = client.get(confirmed.url).content.decode()
+    code = done.split('id="receipt-code">')[1].split("<")[0]
+    assert selectors.receipt_status(edition, code) == "counted"
+    assert code not in client.get(confirmed.url).content.decode()  # shown once
+    check = client.get(_url("receipt", edition), {"code": code}).content.decode()
+    assert "This ballot is counted." in check and "Benches" not in check
+
+
+def test_changing_the_vote_prefills_and_replaces(client, voter, edition, projects):
+    playground, benches, lights = projects
+    client.post(_url("confirm", edition), {f"p{playground.pk}": "on"})
+    page = client.get(_url("ballot", edition)).content.decode()
+    assert "You have voted" in page and 'id="budget-amount">40<' in page
+    client.post(_url("confirm", edition), {f"p{benches.pk}": "on", f"p{lights.pk}": "on"})
+    assert selectors.counted_ballots(edition) == {None: [[(str(benches.pk), 1), (str(lights.pk), 1)]]}
+    assert Ballot.objects.count() == 2 and Participation.objects.count() == 1
+
+
+def test_a_confirm_over_budget_stores_nothing(client, voter, edition, projects):
+    playground, _, lights = projects
+    response = client.post(_url("confirm", edition), {f"p{playground.pk}": "on", f"p{lights.pk}": "on"})
+    assert response.status_code == 200 and "over the budget" in response.content.decode()
+    assert not Ballot.objects.exists()
+
+
+def test_withdraw(client, voter, edition, projects):
+    client.post(_url("confirm", edition), {f"p{projects[0].pk}": "on"})
+    response = client.post(_url("cancel", edition), follow=True)
+    assert "withdrawn" in response.content.decode()
+    assert selectors.counted_ballots(edition) == {}
+
+
+def test_an_ineligible_resident_is_told_why(client, edition, projects):
+    sign_in(client, make_user())
+    page = client.get(_url("ballot", edition)).content.decode()
+    assert "Enter your IIN in your profile" in page
+    response = client.post(_url("confirm", edition), {f"p{projects[0].pk}": "on"})
+    assert response.status_code == 403 and not Ballot.objects.exists()
+
+
+def test_after_closing_nothing_can_change(client, voter, edition, projects):
+    with time_machine.travel(edition.results_start + timedelta(minutes=1)):
+        assert "Voting has closed" in client.get(_url("ballot", edition)).content.decode()
+        assert client.post(_url("confirm", edition), {f"p{projects[0].pk}": "on"}).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("ballot_type", "data", "stored"),
+    [
+        ("single", lambda p: {"choice": p[1].pk}, lambda p: [(str(p[1].pk), 1)]),
+        (
+            "approval",
+            lambda p: {f"p{p[0].pk}": "on", f"p{p[2].pk}": "on"},
+            lambda p: [(str(p[0].pk), 1), (str(p[2].pk), 1)],
+        ),
+        (
+            "cumulative",
+            lambda p: {f"p{p[0].pk}": "3", f"p{p[1].pk}": "2"},
+            lambda p: [(str(p[0].pk), 3), (str(p[1].pk), 2)],
+        ),
+        (
+            "ranked",
+            lambda p: {f"p{p[2].pk}": "1", f"p{p[0].pk}": "2"},
+            lambda p: [(str(p[0].pk), 2), (str(p[2].pk), 1)],
+        ),
+    ],
+)
+def test_every_ballot_type_goes_through_the_form(client, voter, edition, projects, ballot_type, data, stored):
+    edition.ballot_type, edition.max_choices, edition.points = ballot_type, 2, 5
+    edition.save()
+    assert client.get(_url("ballot", edition)).status_code == 200
+    review = client.post(_url("ballot", edition), {**data(projects), "action": "review"})
+    assert "Confirm my ballot" in review.content.decode()
+    client.post(_url("confirm", edition), data(projects))
+    assert selectors.counted_ballots(edition) == {None: [stored(projects)]}
+
+
+def test_the_receipt_page_is_public(client, edition):
+    response = client.get(_url("receipt", edition), {"code": "ABCD-EFGH-JKMN"})
+    assert response.status_code == 200 and "No ballot of this edition has this code" in response.content.decode()

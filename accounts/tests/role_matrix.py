@@ -96,6 +96,13 @@ def administrators(status: int = 200) -> dict[str, int]:
     return _row(302, 403, 403, 403, 403, status)
 
 
+def _edition_district(world: World):
+    """The world's district taking part in its edition (for the staff district screens)."""
+    from editions.models import EditionDistrict
+
+    return EditionDistrict.objects.get_or_create(edition=world.edition, district=world.district)[0]
+
+
 MATRIX: dict[str, Case | list[Case]] = {
     "healthz": Case(expect=everyone(200)),
     "set_language": Case(method="post", data={"language": "ru", "next": "/"}, expect=everyone(302)),
@@ -127,6 +134,62 @@ MATRIX: dict[str, Case | list[Case]] = {
     ),
     "editions:edition_list": Case(kwargs=lambda w: {"city_slug": w.city.slug}, expect=everyone(200)),
     "editions:contacts": Case(kwargs=lambda w: {"city_slug": w.city.slug}, expect=everyone(200)),
+    # Coordinators' screens (editions/staff_urls.py). POSTs with empty data re-show the form (400) to those
+    # allowed, so the world is not changed between roles; removals act, so the role after the coordinator 404s.
+    "staff:dashboard": Case(expect=coordinators_anywhere()),
+    "staff:city_create": [Case(expect=administrators()), Case(method="post", expect=administrators(200))],
+    "staff:city_edit": [
+        Case(kwargs=lambda w: {"city_id": w.city.pk}, expect=administrators()),
+        Case(method="post", kwargs=lambda w: {"city_id": w.city.pk}, expect=administrators(200)),
+    ],
+    "staff:role_add": Case(method="post", kwargs=lambda w: {"city_id": w.city.pk}, expect=administrators(400)),
+    "staff:role_remove": Case(
+        method="post", kwargs=lambda w: {"role_id": w.users["expert"].staff_roles.get().pk}, expect=administrators(302)
+    ),
+    "staff:edition_create": [
+        Case(kwargs=lambda w: {"city_id": w.city.pk}, expect=coordinators_of_city()),
+        Case(method="post", kwargs=lambda w: {"city_id": w.city.pk}, expect=coordinators_of_city(200)),
+    ],
+    "staff:edition_edit": [
+        Case(kwargs=lambda w: {"edition_id": w.edition.pk}, expect=coordinators_of_city()),
+        Case(method="post", kwargs=lambda w: {"edition_id": w.edition.pk}, expect=coordinators_of_city(200)),
+    ],
+    "staff:advance_phase": [
+        Case(kwargs=lambda w: {"edition_id": w.edition.pk}, expect=coordinators_of_city()),
+        Case(
+            method="post",
+            kwargs=lambda w: {"edition_id": w.edition.pk},
+            data={"reason": "Enough proposals", "confirm": "on"},
+            expect=coordinators_of_city(302),
+        ),
+    ],
+    "staff:edition_structure": Case(kwargs=lambda w: {"edition_id": w.edition.pk}, expect=coordinators_of_city()),
+    "staff:category_add": Case(
+        method="post", kwargs=lambda w: {"edition_id": w.edition.pk}, expect=coordinators_of_city(400)
+    ),
+    "staff:category_edit": Case(
+        method="post",
+        kwargs=lambda w: {"edition_id": w.edition.pk, "category_id": w.category.pk},
+        expect=coordinators_of_city(400),
+    ),
+    "staff:category_remove": Case(
+        method="post",
+        kwargs=lambda w: {"edition_id": w.edition.pk, "category_id": w.category.pk},
+        expect={**coordinators_of_city(302), "administrator": 404},
+    ),
+    "staff:district_add": Case(
+        method="post", kwargs=lambda w: {"edition_id": w.edition.pk}, expect=coordinators_of_city(400)
+    ),
+    "staff:district_edit": Case(
+        method="post",
+        kwargs=lambda w: {"edition_id": w.edition.pk, "edition_district_id": _edition_district(w).pk},
+        expect=coordinators_of_city(400),
+    ),
+    "staff:district_remove": Case(
+        method="post",
+        kwargs=lambda w: {"edition_id": w.edition.pk, "edition_district_id": _edition_district(w).pk},
+        expect={**coordinators_of_city(302), "administrator": 404},
+    ),
     # Nothing is published in the world: the public results and downloads are 404 for everyone until then.
     "results:edition": Case(kwargs=lambda w: {"edition_id": w.edition.pk}, expect=everyone(404)),
     "results:ballots_pb": Case(kwargs=lambda w: {"edition_id": w.edition.pk, "run_id": 1}, expect=everyone(404)),

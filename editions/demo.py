@@ -99,7 +99,7 @@ def phase_dates(now: datetime, current: Phase = Phase.VOTING, days_in: int = 3) 
         starts[phases[i]] = starts[phases[i + 1]] - timedelta(days=_PHASE_DAYS[phases[i]])
     for i in range(index + 1, len(phases)):
         starts[phases[i]] = starts[phases[i - 1]] + timedelta(days=_PHASE_DAYS[phases[i - 1]])
-    return {PHASE_START_FIELDS[phase]: start for phase, start in starts.items()}
+    return {field: starts[phase] for phase, field in PHASE_START_FIELDS.items()}
 
 
 def _almaty(*args) -> datetime:

@@ -365,6 +365,7 @@ def create_city(*, actor, values: dict[str, Any]) -> City:
 @transaction.atomic
 def update_city(*, actor, city: City, values: dict[str, Any]) -> City:
     _require_administrator(actor)
+    city = City.objects.select_for_update().get(pk=city.pk)  # a bound ModelForm may have changed the instance
     changed = {
         field: value for field, value in values.items() if field in CITY_FIELDS and getattr(city, field) != value
     }

@@ -1,0 +1,108 @@
+"""A coordinator runs an edition in headless Chromium on a phone-sized page, without JavaScript tricks.
+
+Time is not frozen here (Playwright's event loop shares the clock): dates are set relative to now.
+"""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from accounts.testing import make_staff, sign_in_browser
+from audit.models import AuditEntry
+from editions import services
+from editions.models import City, Edition, Phase
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _local(moment) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M")
+
+
+@pytest.fixture
+def aksu():
+    return City.objects.create(slug="aksu", name_kk="Ақсу", name_ru="Аксу", name_en="Aksu")
+
+
+@pytest.fixture
+def coordinator(aksu):
+    return make_staff("coordinator", city=aksu, name="Aigerim")
+
+
+def _edition(city, actor, start):
+    values = {
+        "year": 2026,
+        "title_kk": "Берекелі бастама",
+        "title_ru": "Берекелі бастама",
+        "title_en": "Berekeli bastama",
+        "budget": 80_000_000,
+        "ballot_type": "knapsack",
+        "counting_rule": "greedy",
+    }
+    values |= {field: start + timedelta(days=10 * n) for n, field in enumerate(services.DATE_FIELDS)}
+    return services.create_edition(actor=actor, city=city, values=values)
+
+
+def test_a_coordinator_creates_an_edition_edits_a_date_and_moves_the_phase_on(page, live_server, aksu, coordinator):
+    sign_in_browser(page, coordinator, base_url=live_server.url)
+    page.goto("/staff/")
+    page.get_by_role("link", name="New edition").click()
+    start = timezone.now() + timedelta(days=2)
+    page.get_by_label("Year").fill("2027")
+    page.get_by_label("Title (Kazakh)").fill("Берекелі бастама 2027")
+    page.get_by_label("Title (Russian)").fill("Берекелі бастама 2027")
+    page.get_by_label("Title (English)").fill("Berekeli bastama 2027")
+    page.get_by_label("Budget, tenge").fill("80000000")
+    page.get_by_label("Ballot type").select_option("approval")
+    for n, field in enumerate(services.DATE_FIELDS):
+        page.locator(f"#id_{field}").fill(_local(start + timedelta(days=10 * n)))
+    page.get_by_role("button", name="Create the edition").click()
+    # Approval ballots need k: the form says so and keeps everything typed.
+    assert page.get_by_text("Enter how many projects a voter may choose").is_visible()
+    assert page.get_by_label("Title (English)").input_value() == "Berekeli bastama 2027"
+    page.get_by_label("Maximum projects per ballot").fill("5")
+    page.get_by_role("button", name="Create the edition").click()
+    assert page.get_by_text("The edition is created.").is_visible()
+    edition = Edition.objects.get(city=aksu, year=2027)
+    assert (edition.ballot_type, edition.max_choices, edition.phase) == ("approval", 5, Phase.DRAFT)
+
+    later = start + timedelta(days=25)
+    page.locator("#id_review_starts").fill(_local(later))
+    page.get_by_role("button", name="Save").click()
+    assert page.get_by_text("The changes are saved.").is_visible()
+    edition.refresh_from_db()
+    assert _local(edition.review_starts) == _local(later)
+
+    page.get_by_role("link", name="Move to the next phase").click()
+    page.get_by_role("button", name="Start “Announcement” now").click()
+    assert page.get_by_text("Give the reason for moving to the next phase early.").is_visible()
+    page.get_by_label("Reason").fill("The akimat approved the budget early.")
+    page.get_by_label("I understand").check()
+    page.get_by_role("button", name="Start “Announcement” now").click()
+    assert page.get_by_text("The phase “Announcement” has started.").is_visible()
+    assert page.get_by_text("Current phase: Announcement").is_visible()
+    assert Edition.objects.get(pk=edition.pk).phase == Phase.ANNOUNCEMENT
+    entry = AuditEntry.objects.get(action="edition.phase_advanced")
+    assert entry.public and entry.summary == "The akimat approved the budget early."
+
+
+def test_a_coordinator_sees_the_voting_settings_locked_once_voting_opens(
+    desktop_page, live_server, aksu, coordinator
+):
+    page = desktop_page
+    edition = _edition(aksu, coordinator, start=timezone.now() - timedelta(days=31))
+    assert edition.phase == Phase.VOTING
+    sign_in_browser(page, coordinator, base_url=live_server.url)
+    page.goto("/staff/")
+    page.get_by_role("link", name="2026 · Berekeli bastama").click()
+    assert page.get_by_role("note").get_by_text("the voting settings are locked").is_visible()
+    assert page.get_by_label("Budget, tenge").is_disabled()
+    assert page.get_by_label("Counting rule").is_disabled()
+    assert page.get_by_label("Voting opens").is_disabled()
+    assert page.get_by_label("Voting closes, results").is_enabled()
+    page.get_by_label("Title (English)").fill("Berekeli bastama — City initiative")
+    page.get_by_role("button", name="Save").click()
+    assert page.get_by_text("The changes are saved.").is_visible()
+    edition.refresh_from_db()
+    assert edition.title_en == "Berekeli bastama — City initiative" and edition.budget == 80_000_000

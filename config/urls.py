@@ -29,6 +29,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("audit/", include("audit.urls")),
     path("staff/", include("editions.staff_urls")),
+    path("", include("notifications.urls")),
     path("", include("results.urls")),
     path("", include("editions.urls")),
 ]

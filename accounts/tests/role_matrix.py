@@ -206,12 +206,24 @@ MATRIX: dict[str, Case | list[Case]] = {
         kwargs=lambda w: {"edition_id": w.edition.pk, "run_id": 1},
         expect=coordinators_of_city(404),
     ),
+    # notifications: settings for signed-in people; the unsubscribe page works for anyone holding the signed link.
+    "notifications:preferences": Case(expect=signed_in()),
+    "notifications:unsubscribe": [
+        Case(kwargs=lambda w: {"token": _unsubscribe_token(w.users["resident"])}, expect=everyone(200)),
+        Case(kwargs={"token": "forged"}, expect=everyone(404)),
+    ],
 }
 
 # Named URL patterns, or prefixes ending in ":", that the matrix does not request, each with the reason.
 NOT_REQUESTED: dict[str, str] = {
     "admin:": "Django admin's own pages; OTPAdminSite guards all of them like admin:index (requested above)",
 }
+
+
+def _unsubscribe_token(user) -> str:
+    from notifications.services import unsubscribe_token
+
+    return unsubscribe_token(user)
 
 
 def build_world() -> World:

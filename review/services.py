@@ -55,19 +55,29 @@ def ballot_cost_from_estimates(estimates: list[int]) -> int:
     return math.ceil(sum(estimates) / len(estimates)) if estimates else 0
 
 
-def notify_decision(*, proposal, decision: CouncilDecision) -> list:
-    """Tell the proposal's author and followers about the council's decision; returns who is told.
+def notify_decision(*, proposal, decision: CouncilDecision) -> int:
+    """Queue a message about the council's decision to the proposal's author and followers (sent by the worker)."""
+    from django.urls import NoReverseMatch
 
-    TO WIRE (lead): call `notifications.services.notify(...)` for each recipient once that app lands; the
-    decision text is `decision.reason` (public) and the proposal's page shows it. Nothing else in review sends
-    notifications, so this is the one place to connect.
-    """
-    recipients = {proposal.author_id: proposal.author} if getattr(proposal, "author_id", None) else {}
-    followers = getattr(proposal, "followers", None)
-    if followers is not None:
-        for user in followers.all():
-            recipients.setdefault(user.pk, user)
-    return list(recipients.values())
+    from notifications.services import notify
+    from proposals.services import followers_of
+
+    try:
+        path = proposal.get_absolute_url()
+    except (AttributeError, NoReverseMatch):
+        path = ""
+    return notify(
+        users=[proposal.author, *followers_of(proposal)],
+        template="review/notifications/decision",
+        context={
+            "title": proposal.title,
+            "feasible": decision.feasible,
+            "ballot_cost": decision.ballot_cost,
+            "reason": decision.reason,
+            "path": path,
+        },
+        dedupe_key=f"review.decision:{proposal.pk}",
+    )
 
 
 def _decide(*, proposal, feasible: bool, ballot_cost: int | None, reason: str, actor, decided_by, unanimous: bool):

@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from accounts.testing import make_staff
+from accounts.testing import make_staff, make_user
 from audit.models import AuditEntry
 from editions.models import Phase
 from review import services
@@ -258,9 +258,17 @@ def test_ballot_cost_rule():
     assert services.ballot_cost_from_estimates([1, 1, 2]) == 2
 
 
-def test_decisions_reach_the_author_and_followers(edition, people):
+def test_decisions_are_queued_for_the_author_and_followers(edition, people):
+    from notifications.models import Message
+
+    follower = make_user(name="Follower", email="follower@example.kz")
+    people["resident"].email = "author@example.kz"
+    people["resident"].save()
     proposal = make_proposal(edition, author=people["resident"])
+    proposal.followers.add(follower)
     services.assign(proposal=proposal, actor=people["coordinator"], experts=[people["anna"]])
     _assess(proposal, people["anna"])
-    recipients = services.notify_decision(proposal=proposal, decision=proposal.council_decision)
-    assert people["resident"] in recipients
+    messages = Message.objects.filter(template="review/notifications/decision")
+    assert {m.user for m in messages} == {people["resident"], follower}
+    assert messages.first().context["feasible"] is True
+    assert "SECRET-NOTE" not in str(messages.first().context)

@@ -1,0 +1,79 @@
+"""In a real browser: an expert assesses an assigned proposal; a coordinator publishes the shortlist."""
+
+import pytest
+from django.conf import settings
+
+from accounts.testing import sign_in_browser
+from editions.models import Phase
+from review import services
+from review.models import Assessment, Shortlist
+
+from .factories import assessment_data, cast, make_edition, make_proposal
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _in_english(page, base_url):
+    page.context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": "en", "url": base_url}])
+
+
+def test_an_expert_assesses_a_proposal(desktop_page, live_server):
+    edition = make_edition(phase=Phase.REVIEW)
+    people = cast(edition.city)
+    proposal = make_proposal(edition, title="Swings for Abai street")
+    services.assign(proposal=proposal, actor=people["coordinator"], experts=[people["anna"]])
+    page = desktop_page
+    sign_in_browser(page, people["anna"], base_url=live_server.url)
+    _in_english(page, live_server.url)
+
+    page.goto("/staff/review/")
+    page.get_by_role("link", name="Assess").click()
+    page.get_by_label("Legal and land-ownership check").fill("Town land, cadastral 12:345")
+    page.get_by_label("Technical feasibility").fill("Standard equipment")
+    page.get_by_label("Maintenance needs").fill("The akimat")
+    page.get_by_label("Feasible", exact=True).check()
+    page.get_by_label("Public reason").fill("Feasible on town land")
+    page.get_by_label("Internal notes (never shown publicly)").fill("Check the contractor")
+    page.get_by_role("button", name="Save the assessment").click()
+    # A feasible recommendation without a cost: the form comes back with everything typed.
+    assert page.get_by_text("A feasible proposal needs a cost estimate.").first.is_visible()
+    assert page.get_by_label("Legal and land-ownership check").input_value() == "Town land, cadastral 12:345"
+    page.get_by_label("Cost estimate, tenge").fill("4200000")
+    page.get_by_role("button", name="Save the assessment").click()
+    assert page.get_by_text("Your assessment is saved.").is_visible()
+    assert page.get_by_role("cell", name="Decided").is_visible()  # the only expert: the decision is taken
+    assessment = Assessment.objects.get(proposal=proposal)
+    assert (assessment.cost_estimate, assessment.internal_notes) == (4_200_000, "Check the contractor")
+    proposal.refresh_from_db()
+    assert (proposal.status, proposal.ballot_cost) == ("feasible", 4_200_000)
+
+
+def test_a_coordinator_publishes_the_shortlist(desktop_page, live_server):
+    edition = make_edition(phase=Phase.REVIEW)
+    people = cast(edition.city)
+    proposal = make_proposal(edition, title="Lights in the park")
+    services.assign(proposal=proposal, actor=people["coordinator"], experts=[people["anna"], people["bolat"]])
+    services.submit_assessment(proposal=proposal, actor=people["anna"], **assessment_data(cost=3_000_000))
+    services.submit_assessment(
+        proposal=proposal, actor=people["bolat"], **assessment_data(recommendation="not_feasible")
+    )
+    page = desktop_page
+    sign_in_browser(page, people["coordinator"], base_url=live_server.url)
+    _in_english(page, live_server.url)
+
+    page.goto(f"/staff/editions/{edition.pk}/review/")
+    assert page.get_by_text("Experts disagree").is_visible()
+    page.get_by_role("button", name="Close the review and publish the shortlist").click()
+    assert page.get_by_text("still wait for a decision").first.is_visible()
+    assert not Shortlist.objects.exists()
+
+    page.get_by_role("link", name="Record the council's decision").click()
+    page.get_by_label("Feasible", exact=True).check()
+    page.get_by_label("Cost on the ballot, tenge").fill("3100000")
+    page.get_by_label("Public reason").fill("The council found it feasible")
+    page.get_by_role("button", name="Record the decision").click()
+    assert page.get_by_text("The council's decision is recorded.").is_visible()
+    page.get_by_role("button", name="Close the review and publish the shortlist").click()
+    assert page.get_by_text("The review is closed and the shortlist is published.").is_visible()
+    page.screenshot(path=str(settings.BASE_DIR / "test-artifacts" / "review-published.png"), full_page=True)
+    assert Shortlist.objects.get(edition=edition).published_by == people["coordinator"]

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "accounts",
     "audit",
     "editions",
+    "proposals",
     "results",
     "notifications",
 ]

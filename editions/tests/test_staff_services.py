@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from accounts.testing import make_staff, make_user
 from audit.models import AuditEntry
@@ -43,7 +44,7 @@ def edition_values(**overrides) -> dict:
 
 @pytest.fixture(autouse=True)
 def frozen():
-    with time_machine.travel(NOW, tick=False) as traveller:
+    with time_machine.travel(NOW, tick=False) as traveller, translation.override("en"):
         yield traveller
 
 

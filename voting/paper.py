@@ -239,15 +239,20 @@ def _count(sheet: PaperBallot, choices: dict[str, int], actor) -> PaperBallot:
             other.save(update_fields=["ballot", "updated_at"])
     same = next((p for p in rows if p.district_id == sheet.district_id), None)
     if same is None:
-        Participation.objects.create(
-            edition=edition,
-            district=sheet.district,
-            iin_hash=sheet.iin_hash,
-            channel=Channel.PAPER,
-            ballot=cast.ballot,
-            created_at=now,
-            updated_at=now,
-        )
+        try:
+            with transaction.atomic():
+                Participation.objects.create(
+                    edition=edition,
+                    district=sheet.district,
+                    iin_hash=sheet.iin_hash,
+                    channel=Channel.PAPER,
+                    ballot=cast.ballot,
+                    created_at=now,
+                    updated_at=now,
+                )
+        except IntegrityError:
+            # The person's online ballot committed a moment ago: undo this entry; the retry sees that vote.
+            raise PaperRefused("busy", _("This person voted online a moment ago. Enter the ballot again.")) from None
     else:
         same.ballot = cast.ballot
         same.channel = Channel.PAPER

@@ -21,6 +21,7 @@ RULE_BALLOTS = {
     CountingRule.PHRAGMEN: APPROVAL_LIKE,
 }
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+LOCKED = _("Locked: voting has opened.")
 PAST_DATE = _("A date cannot be moved into the past. To start the next phase now, use “Move to the next phase”.")
 
 
@@ -81,7 +82,7 @@ class EditionForm(forms.ModelForm):
             self.locked_reason = _("Voting has opened: the voting settings are locked, because votes have been cast.")
             for field in VOTING_SETTINGS:
                 self.fields[field].disabled = True
-                self.fields[field].help_text = self.locked_reason
+                self.fields[field].help_text = LOCKED
         for field in DATE_FIELDS:
             if getattr(self.instance, field) <= now:
                 self.fields[field].disabled = True
@@ -219,9 +220,7 @@ class _DistrictBudgetMixin(forms.Form):
         self.edition = edition
         if edition.voting_has_opened:
             self.fields["budget"].disabled = True
-            self.fields["budget"].help_text = _(
-                "Voting has opened: the voting settings are locked, because votes have been cast."
-            )
+            self.fields["budget"].help_text = LOCKED
 
     def clean_budget(self):
         budget = self.cleaned_data["budget"]

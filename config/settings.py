@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "audit",
     "editions",
     "proposals",
+    "voting",
     "results",
     "notifications",
 ]

@@ -30,6 +30,7 @@ urlpatterns = [
     path("audit/", include("audit.urls")),
     path("staff/", include("editions.staff_urls")),
     path("", include("notifications.urls")),
+    path("", include("voting.urls")),
     path("", include("results.urls")),
     path("", include("editions.urls")),
 ]

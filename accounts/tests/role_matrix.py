@@ -206,6 +206,15 @@ MATRIX: dict[str, Case | list[Case]] = {
         kwargs=lambda w: {"edition_id": w.edition.pk, "run_id": 1},
         expect=coordinators_of_city(404),
     ),
+    # voting: the world's edition is not yet voting; signed-in people are told so (200), a ballot posted or
+    # withdrawn is refused (403); the receipt check is public.
+    "voting:ballot": Case(kwargs=lambda w: {"edition_id": w.edition.pk}, expect=signed_in(200)),
+    "voting:confirm": Case(method="post", kwargs=lambda w: {"edition_id": w.edition.pk}, expect=signed_in(403)),
+    "voting:done": Case(kwargs=lambda w: {"edition_id": w.edition.pk}, expect=signed_in(200)),
+    "voting:cancel": Case(method="post", kwargs=lambda w: {"edition_id": w.edition.pk}, expect=signed_in(403)),
+    "voting:receipt": Case(
+        kwargs=lambda w: {"edition_id": w.edition.pk}, data={"code": "ABCD-EFGH-JKMN"}, expect=everyone(200)
+    ),
     # notifications: settings for signed-in people; the unsubscribe page works for anyone holding the signed link.
     "notifications:preferences": Case(expect=signed_in()),
     "notifications:unsubscribe": [

@@ -71,10 +71,22 @@ def make_voting_edition(*, slug: str = "aksu", budget: int = 100, ballot_type: s
 
 
 def make_projects(edition, rows, *, district=None) -> list:
-    """Proposals on the edition's ballot: rows of (title, ballot cost)."""
+    """Feasible proposals on the edition's published shortlist: rows of (title, ballot cost)."""
     from proposals.models import Proposal
+    from review.models import Shortlist
 
+    if not Shortlist.objects.filter(edition=edition).exists():
+        Shortlist.objects.create(edition=edition, published_at=timezone.now(), published_by=make_user())
+    author = make_user()
     return [
-        Proposal.objects.create(edition=edition, district=district, title=title, ballot_cost=cost)
+        Proposal.objects.create(
+            edition=edition,
+            author=author,
+            district=district,
+            title=title,
+            status="feasible",
+            estimated_cost=cost,
+            ballot_cost=cost,
+        )
         for title, cost in rows
     ]

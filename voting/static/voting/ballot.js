@@ -5,7 +5,7 @@
   var budget = Number(bar.dataset.budget);
   var boxes = document.querySelectorAll("input[type=checkbox][data-cost]");
   var amount = document.getElementById("budget-amount");
-  var meter = document.getElementById("budget-meter");
+  var fill = document.getElementById("budget-fill");
   var labelRemaining = document.getElementById("budget-label-remaining");
   var labelOver = document.getElementById("budget-label-over");
   var format = new Intl.NumberFormat(document.documentElement.lang || undefined);
@@ -14,7 +14,7 @@
     boxes.forEach(function (box) { if (box.checked) spent += Number(box.dataset.cost); });
     var over = spent > budget;
     amount.textContent = format.format(over ? spent - budget : budget - spent);
-    meter.value = spent;
+    fill.style.width = Math.min(100, budget ? Math.round(100 * spent / budget) : 0) + "%";
     labelRemaining.hidden = over;
     labelOver.hidden = !over;
     bar.classList.toggle("over", over);

@@ -1,0 +1,96 @@
+"""A resident votes on a phone-sized screen: knapsack ballot without JavaScript, over budget, fixed, confirmed,
+changed; and the live remaining-budget bar with JavaScript."""
+
+from pathlib import Path
+
+import pytest
+
+from accounts.testing import sign_in_browser
+from voting import selectors
+
+from .helpers import make_projects, make_voter, make_voting_edition
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def no_js_page(browser, live_server):
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 360, "height": 640}, java_script_enabled=False, locale="en"
+    )
+    context.set_default_timeout(10_000)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def ballot():
+    edition = make_voting_edition(budget=100)
+    projects = make_projects(edition, [("Playground", 60), ("Benches", 30), ("Lights", 50)])
+    return edition, projects
+
+
+def _english(page):
+    page.goto("/")
+    page.select_option("#language-select", "en")
+    page.locator("form.language-switch button").click()
+
+
+def test_a_knapsack_vote_without_javascript_then_a_changed_vote(no_js_page, live_server, ballot):
+    page = no_js_page
+    edition, (playground, benches, lights) = ballot
+    sign_in_browser(page, make_voter(), base_url=live_server.url)
+    _english(page)
+    page.goto(f"/editions/{edition.pk}/vote/")
+    assert page.locator("#budget-amount").inner_text() == "100"
+
+    page.get_by_label("Playground").check()
+    page.get_by_label("Lights").check()
+    page.get_by_role("button", name="Recalculate").click()
+    assert page.locator("#budget-label-over").is_visible()
+    assert page.locator("#budget-amount").inner_text() == "10"
+    page.get_by_role("button", name="Review my ballot").click()
+    assert page.get_by_role("alert").inner_text().startswith("Your projects cost 110")
+
+    page.get_by_label("Lights").uncheck()
+    page.get_by_label("Benches").check()
+    page.get_by_role("button", name="Recalculate").click()
+    assert page.locator("#budget-amount").inner_text() == "10"
+    assert page.locator("#budget-label-remaining").is_visible()
+    page.get_by_role("button", name="Review my ballot").click()
+    assert page.get_by_role("heading", name="Review your ballot").is_visible()
+    page.get_by_role("button", name="Confirm my ballot").click()
+    first = page.locator("#receipt-code").inner_text()
+    page.screenshot(path=str(ARTIFACTS / "voting-receipt-no-js.png"), full_page=True)
+    assert selectors.receipt_status(edition, first) == "counted"
+
+    page.get_by_role("link", name="Change my ballot").click()
+    assert page.get_by_label("Playground").is_checked() and page.get_by_label("Benches").is_checked()
+    page.get_by_label("Playground").uncheck()
+    page.get_by_label("Lights").check()
+    page.get_by_role("button", name="Review my ballot").click()
+    assert page.get_by_text("Confirming replaces your earlier ballot").is_visible()
+    page.get_by_role("button", name="Confirm my ballot").click()
+    assert page.get_by_text("replaces the earlier one").is_visible()
+    second = page.locator("#receipt-code").inner_text()
+    assert second != first
+
+    page.goto(f"/editions/{edition.pk}/receipt/")
+    page.get_by_label("Receipt code").fill(first)
+    page.get_by_role("button", name="Check").click()
+    assert page.get_by_role("status").inner_text().startswith("This ballot was replaced")
+    assert selectors.counted_ballots(edition) == {None: [[(str(benches.pk), 1), (str(lights.pk), 1)]]}
+
+
+def test_the_remaining_budget_follows_the_ticks_with_javascript(page, live_server, ballot):
+    edition, _ = ballot
+    sign_in_browser(page, make_voter(), base_url=live_server.url)
+    _english(page)
+    page.goto(f"/editions/{edition.pk}/vote/")
+    page.get_by_label("Playground").check()
+    assert page.locator("#budget-amount").inner_text() == "40"
+    page.get_by_label("Lights").check()
+    assert page.locator("#budget-label-over").is_visible()
+    assert page.locator("#budget-amount").inner_text() == "10"
+    page.screenshot(path=str(ARTIFACTS / "voting-ballot-over-budget.png"), full_page=True)

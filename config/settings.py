@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "audit",
     "editions",
     "proposals",
+    "review",
     "voting",
     "results",
     "notifications",

@@ -28,6 +28,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("audit/", include("audit.urls")),
+    path("staff/", include("review.urls")),
     path("staff/", include("editions.staff_urls")),
     path("", include("notifications.urls")),
     path("", include("voting.urls")),

@@ -221,6 +221,32 @@ MATRIX: dict[str, Case | list[Case]] = {
         Case(kwargs=lambda w: {"token": _unsubscribe_token(w.users["resident"])}, expect=everyone(200)),
         Case(kwargs={"token": "forged"}, expect=everyone(404)),
     ],
+    # review: the world's edition collects proposals; one submitted proposal is assigned to the world's expert,
+    # one already decided (removing its expert is refused: back to the progress page, nothing changes).
+    "review:queue": Case(expect=experts_of_city()),
+    "review:assess": Case(kwargs=lambda w: {"proposal_id": _review(w)["proposal"].pk}, expect=experts_of_city()),
+    "review:conflict": Case(kwargs=lambda w: {"proposal_id": _review(w)["proposal"].pk}, expect=experts_of_city()),
+    "review:progress": Case(kwargs=lambda w: {"edition_id": w.edition.pk}, expect=coordinators_of_city()),
+    "review:groups": Case(kwargs=lambda w: {"edition_id": w.edition.pk}, expect=coordinators_of_city()),
+    "review:assign": Case(
+        kwargs=lambda w: {"edition_id": w.edition.pk, "proposal_id": _review(w)["proposal"].pk},
+        expect=coordinators_of_city(),
+    ),
+    "review:unassign": Case(
+        method="post",
+        kwargs=lambda w: {"edition_id": w.edition.pk, "assignment_id": _review(w)["decided_assignment"].pk},
+        expect=coordinators_of_city(302),
+    ),
+    "review:decide": Case(
+        kwargs=lambda w: {"edition_id": w.edition.pk, "proposal_id": _review(w)["proposal"].pk},
+        expect=coordinators_of_city(),
+    ),
+    # Not the review phase: publishing is refused with a message (redirect back), others get 403.
+    "review:publish": Case(
+        method="post", kwargs=lambda w: {"edition_id": w.edition.pk}, expect=coordinators_of_city(302)
+    ),
+    "review:export_csv": Case(kwargs=lambda w: {"edition_id": w.edition.pk}, expect=coordinators_of_city()),
+    "review:export_xlsx": Case(kwargs=lambda w: {"edition_id": w.edition.pk}, expect=coordinators_of_city()),
 }
 
 # Named URL patterns, or prefixes ending in ":", that the matrix does not request, each with the reason.
@@ -233,6 +259,26 @@ def _unsubscribe_token(user) -> str:
     from notifications.services import unsubscribe_token
 
     return unsubscribe_token(user)
+
+
+def _review(world: World) -> dict:
+    """A submitted proposal assigned to the world's expert, and a decided one with an assignment (made once)."""
+    if not hasattr(world, "review"):
+        from proposals.models import Proposal
+        from review.models import Assignment
+
+        def proposal(status: str, **fields):
+            return Proposal.objects.create(
+                edition=world.edition, author=world.users["resident"], title="Review", status=status, **fields
+            )
+
+        submitted, decided = proposal("submitted"), proposal("not_feasible", decision_reason="Private land")
+        Assignment.objects.create(proposal=submitted, expert=world.users["expert"])
+        world.review = {
+            "proposal": submitted,
+            "decided_assignment": Assignment.objects.create(proposal=decided, expert=world.users["expert"]),
+        }
+    return world.review
 
 
 def build_world() -> World:

@@ -4,6 +4,7 @@ Time is not frozen here (Playwright's event loop shares the clock): dates are se
 """
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -11,7 +12,7 @@ from django.utils import timezone
 from accounts.testing import make_staff, sign_in_browser
 from audit.models import AuditEntry
 from editions import services
-from editions.models import City, Edition, Phase
+from editions.models import Category, City, District, Edition, EditionDistrict, Phase
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -87,9 +88,7 @@ def test_a_coordinator_creates_an_edition_edits_a_date_and_moves_the_phase_on(pa
     assert entry.public and entry.summary == "The akimat approved the budget early."
 
 
-def test_a_coordinator_sees_the_voting_settings_locked_once_voting_opens(
-    desktop_page, live_server, aksu, coordinator
-):
+def test_a_coordinator_sees_the_voting_settings_locked_once_voting_opens(desktop_page, live_server, aksu, coordinator):
     page = desktop_page
     edition = _edition(aksu, coordinator, start=timezone.now() - timedelta(days=31))
     assert edition.phase == Phase.VOTING
@@ -106,3 +105,42 @@ def test_a_coordinator_sees_the_voting_settings_locked_once_voting_opens(
     assert page.get_by_text("The changes are saved.").is_visible()
     edition.refresh_from_db()
     assert edition.title_en == "Berekeli bastama — City initiative" and edition.budget == 80_000_000
+
+
+AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
+
+
+def _axe_violations(page) -> list[str]:
+    """axe-core's WCAG 2.1 A/AA and best-practice violations on the page, one line each."""
+    page.add_script_tag(path=str(AXE))
+    return page.evaluate(
+        """async () => (await axe.run(document, {
+            runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}
+        })).violations.map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))"""
+    )
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_the_staff_screens_pass_axe_on_a_phone(page, live_server, aksu, coordinator, language):
+    administrator = make_staff("administrator", name="Admin")
+    edition = _edition(aksu, coordinator, start=timezone.now() - timedelta(days=31))
+    district = District.objects.create(city=aksu, name_kk="Орталық", name_ru="Центральный", name_en="Central")
+    EditionDistrict.objects.create(edition=edition, district=district, budget=40_000_000)
+    Category.objects.create(edition=edition, name_kk="Аула", name_ru="Двор", name_en="Courtyard")
+    sign_in_browser(page, administrator, base_url=live_server.url)
+    page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+    found = {}
+    for url in (
+        "/staff/",
+        f"/staff/editions/{edition.pk}/",
+        f"/staff/editions/{edition.pk}/districts-categories/",
+        f"/staff/editions/{edition.pk}/next-phase/",
+        f"/staff/cities/{aksu.pk}/editions/new/",
+        f"/staff/cities/{aksu.pk}/",
+    ):
+        page.goto(url)
+        assert page.locator("html").get_attribute("lang") == language
+        violations = _axe_violations(page)
+        if violations:
+            found[url] = violations
+    assert found == {}

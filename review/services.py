@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from audit.services import record_action
 from editions.models import City, Edition, Phase
@@ -367,7 +368,11 @@ def close_review_and_publish_shortlist(*, edition: Edition, actor) -> Shortlist:
     )
     if waiting:
         raise ValidationError(
-            _("%(count)d proposals still wait for a decision: %(ids)s.")
+            ngettext(
+                "%(count)d proposal still waits for a decision: %(ids)s.",
+                "%(count)d proposals still wait for a decision: %(ids)s.",
+                len(waiting),
+            )
             % {"count": len(waiting), "ids": ", ".join(f"#{pk}" for pk in waiting)}
         )
     shortlist = Shortlist.objects.create(edition=edition, published_at=timezone.now(), published_by=actor)

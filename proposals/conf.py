@@ -27,3 +27,17 @@ def max_upload_bytes() -> int:
 def comment_edit_minutes() -> int:
     """COMMENT_EDIT_MINUTES: how long the author may edit a comment."""
     return _setting("COMMENT_EDIT_MINUTES", 15)
+
+
+def map_tiles() -> dict:
+    """PROPOSALS_MAP_TILES: the map's tile URL template and attribution; none in tests (no outside network)."""
+    if os.environ.get("TESTING") == "1" and not hasattr(settings, "PROPOSALS_MAP_TILES"):
+        return {"url": "", "attribution": ""}
+    return getattr(
+        settings,
+        "PROPOSALS_MAP_TILES",
+        {
+            "url": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+            "attribution": "© OpenStreetMap contributors",
+        },
+    )

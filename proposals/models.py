@@ -119,6 +119,11 @@ class Proposal(models.Model):
         related_name="merged_proposals",
         verbose_name=_("merged into"),
     )
+    # When a coordinator last looked at it in the moderation queue (new content waits until then).
+    moderated_at = models.DateTimeField(_("checked by a moderator"), null=True, blank=True, editable=False)
+    # Case-folded title, summary, description and address: SQLite's LIKE folds only ASCII, so Cyrillic and
+    # Kazakh search needs this; kept current by `refresh_search_text()` (services call it on every save).
+    search_text = models.TextField(blank=True, editable=False)
     supports_count = models.PositiveIntegerField(_("supports"), default=0, editable=False)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
@@ -155,6 +160,9 @@ class Proposal(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("proposals:detail", kwargs={"pk": self.pk})
+
+    def refresh_search_text(self) -> None:
+        self.search_text = " ".join([self.title, self.summary, self.description, self.address]).casefold()
 
     @property
     def is_public(self) -> bool:

@@ -24,6 +24,7 @@ from .models import (
     PUBLIC_STATUSES,
     Comment,
     Proposal,
+    ProposalAttachment,
     ProposalBan,
     ProposalFollow,
     ProposalStatusChange,
@@ -31,6 +32,7 @@ from .models import (
     Report,
     Status,
 )
+from .uploads import Processed, process_upload
 
 # Fields a resident fills in; `save_draft`/`update_proposal` copy only these.
 AUTHOR_FIELDS = (
@@ -162,6 +164,7 @@ def save_draft(*, edition, author, data: dict, proposal: Proposal | None = None)
     if proposal.status == Status.SUBMITTED:
         _check_complete(proposal)
     created = proposal.pk is None
+    proposal.refresh_search_text()
     proposal.save()
     if created:
         _set_status_history_start(proposal, actor=author)
@@ -198,6 +201,52 @@ def withdraw(*, proposal: Proposal, actor, reason: str = "") -> Proposal:
         raise ValidationError(_("This proposal can no longer be withdrawn."))
     _set_status(proposal, Status.WITHDRAWN, actor=actor, reason=reason)
     return proposal
+
+
+def _require_editable(proposal: Proposal, actor) -> None:
+    _require_author(proposal, actor)
+    _require_resident_may_act(actor, proposal.edition)
+    _require_proposals_phase(proposal.edition)
+    if proposal.status not in EDITABLE_STATUSES:
+        raise ValidationError(_("This proposal can no longer be changed."))
+
+
+@transaction.atomic
+def add_attachment(*, proposal: Proposal, actor, upload) -> ProposalAttachment:
+    """Check, clean and store one photo or PDF document of the author's proposal.
+
+    `upload` is an uploaded file, or what `uploads.process_upload` made of it (forms check files first).
+    """
+    proposal = _locked(proposal)
+    _require_editable(proposal, actor)
+    if proposal.attachments.count() >= conf.max_attachments():
+        raise ValidationError(
+            _("A proposal may have at most %(count)d photos and documents.") % {"count": conf.max_attachments()}
+        )
+    processed = upload if isinstance(upload, Processed) else process_upload(upload)
+    attachment = ProposalAttachment(
+        proposal=proposal,
+        kind=processed.kind,
+        original_name=processed.original_name,
+        size=processed.size,
+        width=processed.width,
+        height=processed.height,
+    )
+    attachment.file.save(processed.file.name, processed.file, save=False)
+    if processed.thumbnail is not None:
+        attachment.thumbnail.save(processed.thumbnail.name, processed.thumbnail, save=False)
+    attachment.save()
+    return attachment
+
+
+@transaction.atomic
+def remove_attachment(*, attachment: ProposalAttachment, actor) -> None:
+    proposal = _locked(attachment.proposal)
+    _require_editable(proposal, actor)
+    files = [f for f in (attachment.file, attachment.thumbnail) if f]
+    attachment.delete()
+    for f in files:
+        transaction.on_commit(lambda f=f: f.storage.delete(f.name))
 
 
 # --- The expert council (called by the review app) -------------------------------------------------------
@@ -404,6 +453,18 @@ def restore_proposal(*, proposal: Proposal, actor, reason: str = "") -> Proposal
         summary=proposal.title,
         before={"status": Status.HIDDEN},
         after={"status": back_to},
+    )
+    return proposal
+
+
+@transaction.atomic
+def mark_checked(*, proposal: Proposal, actor) -> Proposal:
+    """A coordinator has looked at a new proposal and leaves it public: it leaves the moderation queue."""
+    _require_coordinator(actor, proposal.edition)
+    proposal.moderated_at = timezone.now()
+    proposal.save(update_fields=["moderated_at", "updated_at"])
+    record_action(
+        actor=actor, action="proposals.checked", target=proposal, edition_id=proposal.edition_id, summary=proposal.title
     )
     return proposal
 

@@ -247,6 +247,74 @@ MATRIX: dict[str, Case | list[Case]] = {
     ),
     "review:export_csv": Case(kwargs=lambda w: {"edition_id": w.edition.pk}, expect=coordinators_of_city()),
     "review:export_xlsx": Case(kwargs=lambda w: {"edition_id": w.edition.pk}, expect=coordinators_of_city()),
+    # proposals: public pages, the author's pages (the world's proposal is by someone else: 403 for everyone
+    # signed in), supports/follows/comments (every signed-in person may), moderation for the city's coordinators.
+    "proposals:list": Case(kwargs=lambda w: {"city_slug": w.city.slug}, expect=everyone(302)),
+    "proposals:edition_list": Case(kwargs=lambda w: {"edition_id": w.edition.pk}, expect=everyone(200)),
+    "proposals:map": Case(kwargs=lambda w: {"edition_id": w.edition.pk}, expect=everyone(200)),
+    "proposals:mine": Case(kwargs=lambda w: {"edition_id": w.edition.pk}, expect=signed_in(200)),
+    "proposals:new": [
+        Case(kwargs=lambda w: {"edition_id": w.edition.pk}, expect=signed_in(200)),
+        Case(method="post", kwargs=lambda w: {"edition_id": w.edition.pk}, expect=signed_in(400)),
+    ],
+    "proposals:detail": Case(kwargs=lambda w: {"pk": _proposal(w).pk}, expect=everyone(200)),
+    "proposals:edit": Case(kwargs=lambda w: {"pk": _proposal(w).pk}, expect=signed_in(403)),
+    "proposals:preview": Case(kwargs=lambda w: {"pk": _proposal(w).pk}, expect=signed_in(403)),
+    "proposals:submit": Case(method="post", kwargs=lambda w: {"pk": _proposal(w).pk}, expect=signed_in(403)),
+    "proposals:withdraw": Case(kwargs=lambda w: {"pk": _proposal(w).pk}, expect=signed_in(403)),
+    "proposals:attachment": Case(kwargs=lambda w: _attachment_kwargs(w), expect=everyone(200)),
+    "proposals:thumbnail": Case(kwargs=lambda w: _attachment_kwargs(w), expect=everyone(200)),
+    "proposals:attachment_delete": Case(method="post", kwargs=lambda w: _attachment_kwargs(w), expect=signed_in(403)),
+    "proposals:support": Case(method="post", kwargs=lambda w: {"pk": _proposal(w).pk}, expect=signed_in(302)),
+    "proposals:unsupport": Case(method="post", kwargs=lambda w: {"pk": _proposal(w).pk}, expect=signed_in(302)),
+    "proposals:follow": Case(method="post", kwargs=lambda w: {"pk": _proposal(w).pk}, expect=signed_in(302)),
+    "proposals:unfollow": Case(method="post", kwargs=lambda w: {"pk": _proposal(w).pk}, expect=signed_in(302)),
+    "proposals:report": [
+        Case(kwargs=lambda w: {"pk": _proposal(w).pk}, expect=signed_in(200)),
+        Case(method="post", kwargs=lambda w: {"pk": _proposal(w).pk}, expect=signed_in(400)),
+    ],
+    "proposals:comment_add": Case(
+        method="post", kwargs=lambda w: {"pk": _proposal(w).pk}, data={"body": "Good idea"}, expect=signed_in(302)
+    ),
+    "proposals:comment_edit": Case(kwargs=lambda w: _comment_kwargs(w), expect=signed_in(403)),
+    "proposals:comment_report": Case(kwargs=lambda w: _comment_kwargs(w), expect=signed_in(200)),
+    "proposals:moderation": Case(kwargs=lambda w: {"edition_id": w.edition.pk}, expect=coordinators_of_city()),
+    "proposals:mod_hide": [
+        Case(kwargs=lambda w: _moderated_kwargs(w), expect=coordinators_of_city()),
+        Case(method="post", kwargs=lambda w: _moderated_kwargs(w), expect=coordinators_of_city(400)),
+    ],
+    # Not hidden: the coordinator is sent back with a message, nothing changes.
+    "proposals:mod_restore": Case(
+        method="post", kwargs=lambda w: _moderated_kwargs(w), expect=coordinators_of_city(302)
+    ),
+    "proposals:mod_checked": Case(
+        method="post", kwargs=lambda w: _moderated_kwargs(w), expect=coordinators_of_city(302)
+    ),
+    "proposals:mod_merge": [
+        Case(kwargs=lambda w: _moderated_kwargs(w), expect=coordinators_of_city()),
+        Case(method="post", kwargs=lambda w: _moderated_kwargs(w), expect=coordinators_of_city(400)),
+    ],
+    "proposals:mod_comment_hide": Case(
+        kwargs=lambda w: {"edition_id": w.edition.pk, "comment_id": _comment(w).pk}, expect=coordinators_of_city()
+    ),
+    "proposals:mod_comment_restore": Case(
+        method="post",
+        kwargs=lambda w: {"edition_id": w.edition.pk, "comment_id": _comment(w).pk},
+        expect=coordinators_of_city(302),
+    ),
+    "proposals:mod_report_dismiss": Case(
+        method="post",
+        kwargs=lambda w: {"edition_id": w.edition.pk, "report_id": _report(w).pk},
+        expect=coordinators_of_city(302),
+    ),
+    "proposals:mod_block": Case(
+        kwargs=lambda w: {"edition_id": w.edition.pk, "user_id": w.users["resident"].pk}, expect=coordinators_of_city()
+    ),
+    "proposals:mod_unblock": Case(
+        method="post",
+        kwargs=lambda w: {"edition_id": w.edition.pk, "user_id": w.users["resident"].pk},
+        expect=coordinators_of_city(302),
+    ),
 }
 
 # Named URL patterns, or prefixes ending in ":", that the matrix does not request, each with the reason.
@@ -279,6 +347,72 @@ def _review(world: World) -> dict:
             "decided_assignment": Assignment.objects.create(proposal=decided, expert=world.users["expert"]),
         }
     return world.review
+
+
+def _proposal(world: World):
+    """A submitted proposal in the world's edition by an author who plays no role in the matrix."""
+    from accounts.testing import make_user
+    from proposals.models import Proposal
+
+    if getattr(world, "proposal", None) is None:
+        world.proposal = Proposal.objects.create(
+            edition=world.edition,
+            author=make_user(name="Author"),
+            title="Playground",
+            summary="Swings",
+            description="Swings and a slide",
+            problem="Nowhere to play",
+            address="Abai 5",
+            estimated_cost=1_000_000,
+            status="submitted",
+            submitted_at=timezone.now(),
+        )
+    return world.proposal
+
+
+def _comment(world: World):
+    from proposals.models import Comment
+
+    proposal = _proposal(world)
+    return Comment.objects.get_or_create(proposal=proposal, author=proposal.author, body="A comment")[0]
+
+
+def _report(world: World):
+    from proposals.models import Report
+
+    return Report.objects.create(proposal=_proposal(world), reporter=world.users["resident"], reason="Spam")
+
+
+def _comment_kwargs(world: World) -> dict:
+    return {"pk": _proposal(world).pk, "comment_id": _comment(world).pk}
+
+
+def _moderated_kwargs(world: World) -> dict:
+    return {"edition_id": world.edition.pk, "pk": _proposal(world).pk}
+
+
+def _attachment_kwargs(world: World) -> dict:
+    import io
+
+    from PIL import Image
+
+    from proposals.models import ProposalAttachment
+    from proposals.uploads import process_upload
+
+    proposal = _proposal(world)
+    attachment = proposal.attachments.first()
+    if attachment is None:
+        data = io.BytesIO()
+        Image.new("RGB", (40, 30), (0, 90, 60)).save(data, "PNG")
+        data.name, data.size = "photo.png", len(data.getvalue())
+        processed = process_upload(data)
+        attachment = ProposalAttachment(
+            proposal=proposal, kind=processed.kind, original_name=processed.original_name, size=processed.size
+        )
+        attachment.file.save(processed.file.name, processed.file, save=False)
+        attachment.thumbnail.save(processed.thumbnail.name, processed.thumbnail, save=False)
+        attachment.save()
+    return {"pk": proposal.pk, "attachment_id": attachment.pk}
 
 
 def build_world() -> World:

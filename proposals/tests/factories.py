@@ -76,13 +76,16 @@ def make_proposal(edition: Edition, *, author=None, status: str = "submitted", *
     if status == "feasible":
         overrides.setdefault("ballot_cost", overrides.get("estimated_cost", 5_000_000))
     data = proposal_data(edition, **overrides)
-    return Proposal.objects.create(
+    proposal = Proposal(
         edition=edition,
         author=author or make_user(name="Author"),
         status=status,
         submitted_at=timezone.now() if status != "draft" else None,
         **data,
     )
+    proposal.refresh_search_text()
+    proposal.save()
+    return proposal
 
 
 def cast(edition: Edition) -> dict:

@@ -1,0 +1,446 @@
+"""The Method of Equal Shares (MES), exactly as pabutools `method_of_equal_shares`, with its completions.
+
+Every voter gets an equal share `b` of the budget. In each round the project that its supporters can buy at
+the lowest price per unit of satisfaction `rho` is bought: a supporter with satisfaction `s` pays
+`min(budget, rho * s)`. The rule stops when no project's supporters can pay for it. Satisfaction: `Cost_Sat`
+(approval, sat "cost": the standard), `Cardinality_Sat` (approval, sat "cardinality"), `Additive_Cardinal_Sat`
+(cumulative / scoring: the points) and `Additive_Borda_Sat` (ordinal: `len - position - 1`, the last rank
+scores 0 and does not count as support). Ties go to the first project in the tie-break order.
+
+Completions (pabutools semantics, see docs/counting.md):
+
+- `add1`: `voter_budget_increment=1`: rerun with `b + 1`, `b + 2`, ... (currency units) until the outcome is
+  exhaustive (no supported project still fits) or over budget (then the previous outcome is kept).
+- `greedy` / `add1-greedy`: `completion_by_rule_combination` with `greedy_utilitarian_welfare`: the (add1)
+  outcome, if not exhaustive, is completed greedily with the same satisfaction.
+- `add1-comparison`: Wieliczka 2023's procedure (see `_comparison`).
+
+Speed and exactness. Money is scaled to integers (`Election.scale`). Voters with identical ballots are merged.
+Voters who support the same bought projects with the same satisfactions have the same budget, so budgets live
+in "classes" (a tree: a class is its parent minus one payment); a round touches only the bought project's
+supporters. Prices are computed with NumPy floats; a decision (which project wins a round, whether a project is
+affordable) whose float margin is below `_EPS` (relative; float error is below 1e-12 here) is re-decided with
+exact `Fraction`s, computed on demand from the class tree. The add1 loop skips budgets at which the outcome cannot
+change (see `_next_change`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+import numpy as np
+
+from pbcount.election import Election, Outcome, ProjectResult, Reason, build_outcome, votes_per_project
+from pbcount.rules.greedy import _order, satisfaction_totals
+from pbcount.tiebreak import PABUTOOLS, TieBreak
+
+SATS = ("cost", "cardinality")
+COMPLETIONS = ("add1", "add1-greedy", "greedy", "add1-comparison")
+_EPS = 1e-9
+
+
+@dataclass
+class _Data:
+    """Per election and satisfaction: each project's supporters (distinct-ballot rows) and satisfactions.
+
+    A supporter's satisfaction is `mult[p] * units` with small integer units (1 for approval, points, Borda),
+    `mult[p]` = the scaled cost for Cost_Sat, else 1.
+    """
+
+    costs: list[int]
+    ranks: tuple[int, ...]
+    rows: list[np.ndarray]
+    units: list[np.ndarray]
+    weights: list[np.ndarray]
+    wsat_f: list[np.ndarray]  # weight * satisfaction, float
+    sat_f: list[np.ndarray]  # satisfaction, float
+    weights_f: list[np.ndarray]
+    mult: list[int]
+    total_sat: list[int]
+    num_rows: int
+    num_voters: int
+    max_unit: int
+    sat_name: str
+
+
+def _prepare(election: Election, sat: str, tie_break: TieBreak) -> _Data:
+    prof = election.profile
+    rows, idx, values = prof.entries
+    if election.vote_type == "ordinal":
+        lengths = np.fromiter(map(len, prof.ballots), dtype=np.int64, count=len(prof.ballots))
+        units = lengths[rows] - 1 - values
+        sat_name = "Additive_Borda_Sat"
+    elif election.vote_type in ("cumulative", "scoring"):
+        units = values
+        sat_name = "Additive_Cardinal_Sat"
+    else:
+        units = np.ones_like(values)
+        sat_name = "Cost_Sat" if sat == "cost" else "Cardinality_Sat"
+    keep = units > 0
+    rows, idx, units = rows[keep], idx[keep], units[keep]
+    order = np.argsort(idx, kind="stable")
+    rows, idx, units = rows[order], idx[order], units[order]
+    bounds = np.searchsorted(idx, np.arange(len(election.projects) + 1))
+    costs = list(election.int_costs)
+    mult = [c if sat_name == "Cost_Sat" else 1 for c in costs]
+    w_all = prof.weights
+    d = _Data(
+        costs=costs,
+        ranks=tie_break.ranks(election),
+        rows=[],
+        units=[],
+        weights=[],
+        wsat_f=[],
+        sat_f=[],
+        weights_f=[],
+        mult=mult,
+        total_sat=[],
+        num_rows=len(prof.ballots),
+        num_voters=int(w_all.sum()),
+        max_unit=int(units.max()) if len(units) else 1,
+        sat_name=sat_name,
+    )
+    for p in range(len(costs)):
+        r = rows[bounds[p] : bounds[p + 1]]
+        u = units[bounds[p] : bounds[p + 1]]
+        w = w_all[r]
+        d.rows.append(r)
+        d.units.append(u)
+        d.weights.append(w)
+        d.wsat_f.append((w * u).astype(np.float64) * mult[p])
+        d.sat_f.append(u.astype(np.float64) * mult[p])
+        d.weights_f.append(w.astype(np.float64))
+        d.total_sat.append(int((w * u).sum()) * mult[p])
+    return d
+
+
+def _exact_rho(cost: int, groups: Sequence[tuple[Fraction, int, int]]) -> Fraction | None:
+    """The exact price: the least rho with sum(weight * min(budget, rho * sat)) == cost, or None if unaffordable.
+
+    `groups` are (budget, sat, weight) triples. Same loop as pabutools (poorest per unit of satisfaction first).
+    """
+    if sum((b * w for b, _, w in groups), Fraction(0)) < cost:
+        return None
+    paid = Fraction(0)
+    denominator = sum(s * w for _, s, w in groups)
+    for budget, s, w in sorted(groups, key=lambda g: g[0] / g[1]):
+        rho = (cost - paid) / denominator
+        if rho * s <= budget:
+            return rho
+        paid += budget * w
+        denominator -= s * w
+    raise AssertionError("affordable project without a price")  # pragma: no cover
+
+
+@dataclass
+class _Run:
+    """One MES run at per-voter budget `b` (scaled money): chosen projects and the class tree of budgets."""
+
+    d: _Data
+    b: Fraction
+    chosen: list[int] = field(default_factory=list)
+    rho_f: list[float] = field(default_factory=list)
+    free: list[int] = field(default_factory=list)
+    dropped: dict[int, int] = field(default_factory=dict)  # project -> round in which it became unaffordable
+    # Class tree: parent class, round, satisfaction; float budget of each class.
+    parent: list[int] = field(default_factory=lambda: [-1])
+    cround: list[int] = field(default_factory=lambda: [-1])
+    csat: list[int] = field(default_factory=lambda: [0])
+    cbud_f: np.ndarray = field(default_factory=lambda: np.zeros(16))
+    row_class: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    # Per round: (class before, sat, weight) arrays of the bought project's supporters.
+    groups: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=list)
+    _exact_bud: dict[int, Fraction] = field(default_factory=dict)
+    _exact_rho: dict[int, Fraction] = field(default_factory=dict)
+
+    def class_budget(self, c: int) -> Fraction:
+        """Exact budget of class `c`, computed on demand from the tree."""
+        known = self._exact_bud
+        path = []
+        while c not in known and c != 0:
+            path.append(c)
+            c = self.parent[c]
+        if c == 0 and 0 not in known:
+            known[0] = self.b
+        value = known[c]
+        for c in reversed(path):
+            value = max(Fraction(0), value - self.round_rho(self.cround[c]) * self.csat[c])
+            known[c] = value
+        return value
+
+    def round_rho(self, r: int) -> Fraction:
+        """Exact price of the project bought in round `r` (0-based)."""
+        if r not in self._exact_rho:
+            classes, sats, weights = self.groups[r]
+            triples = [
+                (self.class_budget(int(c)), int(s), int(w)) for c, s, w in zip(classes, sats, weights, strict=True)
+            ]
+            rho = _exact_rho(self.d.costs[self.chosen[r]], triples)
+            assert rho is not None
+            self._exact_rho[r] = rho
+        return self._exact_rho[r]
+
+    def groups_of(self, p: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Project p's supporters now, merged by (class, satisfaction): classes, sats, weights, row -> group."""
+        d = self.d
+        keys = self.row_class[d.rows[p]] * (d.max_unit + 1) + d.units[p]
+        uniq, inv = np.unique(keys, return_inverse=True)
+        weights = np.bincount(inv, weights=d.weights[p], minlength=len(uniq)).astype(np.int64)
+        return uniq // (d.max_unit + 1), (uniq % (d.max_unit + 1)) * d.mult[p], weights, inv
+
+    def exact_triples(self, p: int) -> list[tuple[Fraction, int, int]]:
+        classes, sats, weights, _ = self.groups_of(p)
+        return [(self.class_budget(int(c)), int(s), int(w)) for c, s, w in zip(classes, sats, weights, strict=True)]
+
+    def exact_available(self, p: int) -> Fraction:
+        return sum((b * w for b, _, w in self.exact_triples(p)), Fraction(0))
+
+
+def _price_f(run: _Run, p: int) -> tuple[float, float]:
+    """Float (price rho, money available) of project p; rho is inf when unaffordable.
+
+    pabutools' "poor/rich" fixed point: price with the rich paying rho * sat and the poor paying all they have,
+    then move the supporters who cannot pay to the poor; a handful of vectorised passes, no sorting.
+    """
+    d = run.d
+    bud = run.cbud_f[run.row_class[d.rows[p]]]
+    wbud = bud * d.weights_f[p]
+    available = float(wbud.sum())
+    cost = d.costs[p]
+    if available < cost:
+        return math.inf, available
+    wsat = d.wsat_f[p]
+    ratio = bud / d.sat_f[p]
+    rich_sat = float(d.total_sat[p])
+    poor_money = 0.0
+    rich = np.ones(len(bud), dtype=bool)
+    while True:
+        rho = (cost - poor_money) / rich_sat
+        new_poor = rich & (ratio < rho)
+        if not new_poor.any():
+            return rho, available
+        rich &= ~new_poor
+        poor_money += float(wbud[new_poor].sum())
+        rich_sat -= float(wsat[new_poor].sum())
+        if rich_sat <= 0:  # float round-off at the boundary: everyone pays all
+            return float(bud.max() / d.sat_f[p].max()), available
+
+
+def _run_mes(d: _Data, b: Fraction, skip: frozenset[int] = frozenset()) -> _Run:
+    """MES at per-voter budget `b` (scaled money), with the projects in `skip` already bought (not by MES)."""
+    run = _Run(d, b)
+    run.row_class = np.zeros(d.num_rows, dtype=np.int64)
+    run.cbud_f[0] = float(b)
+    n = len(d.costs)
+    active: list[int] = []
+    for p in range(n):
+        if p in skip or d.total_sat[p] <= 0:
+            continue
+        if d.costs[p] == 0:
+            run.free.append(p)
+        else:
+            active.append(p)
+    bound = {p: d.costs[p] / d.total_sat[p] for p in active}
+    rnd = 0
+    while active:
+        active.sort(key=lambda p: (bound[p], d.ranks[p]))
+        best = math.inf
+        near: list[tuple[float, int]] = []
+        gone: list[int] = []
+        for p in active:
+            if bound[p] > best * (1 + _EPS):
+                break
+            rho, available = _price_f(run, p)
+            cost = d.costs[p]
+            if abs(available - cost) <= _EPS * cost:
+                if run.exact_available(p) < cost:
+                    rho = math.inf
+                elif rho == math.inf:
+                    rho = float(_exact_rho(cost, run.exact_triples(p)) or math.inf)
+            if rho == math.inf:
+                gone.append(p)
+                continue
+            bound[p] = rho
+            best = min(best, rho)
+            near.append((rho, p))
+        for p in gone:
+            active.remove(p)
+            run.dropped[p] = rnd + 1
+        if not near:
+            break
+        tied = [p for rho, p in near if rho <= best * (1 + _EPS)]
+        if len(tied) > 1:
+            exact = {p: _exact_rho(d.costs[p], run.exact_triples(p)) for p in tied}
+            low = min(v for v in exact.values() if v is not None)
+            tied = [p for p, v in exact.items() if v == low]
+            pick = min(tied, key=d.ranks.__getitem__)
+            run._exact_rho[rnd] = low
+            rho_f = float(low)
+        else:
+            pick = tied[0]
+            rho_f = bound[pick]
+        _buy(run, pick, rho_f)
+        active.remove(pick)
+        rnd += 1
+    return run
+
+
+def _buy(run: _Run, p: int, rho: float) -> None:
+    """Charge project p's supporters: one new class per (class, satisfaction) group of them."""
+    classes, sats, weights, inv = run.groups_of(p)
+    run.groups.append((classes, sats, weights))
+    run.chosen.append(p)
+    run.rho_f.append(rho)
+    r = len(run.chosen) - 1
+    first = len(run.parent)
+    count = len(classes)
+    if first + count > len(run.cbud_f):
+        grown = np.zeros(max(2 * len(run.cbud_f), first + count))
+        grown[: len(run.cbud_f)] = run.cbud_f
+        run.cbud_f = grown
+    run.cbud_f[first : first + count] = np.maximum(0.0, run.cbud_f[classes] - rho * sats)
+    run.parent.extend(classes.tolist())
+    run.cround.extend([r] * count)
+    run.csat.extend(sats.tolist())
+    run.row_class[run.d.rows[p]] = first + inv
+
+
+def _spent(d: _Data, projects: Sequence[int]) -> int:
+    return sum(d.costs[p] for p in projects)
+
+
+def _exhaustive(d: _Data, chosen: set[int], budget: int, among: Sequence[int]) -> bool:
+    left = budget - _spent(d, list(chosen))
+    return all(p in chosen or d.costs[p] > left for p in among)
+
+
+def _add1(d: _Data, election: Election, skip: frozenset[int] = frozenset()) -> _Run:
+    """pabutools' iterated MES with `voter_budget_increment=1` (one currency unit per voter per step)."""
+    budget = election.int_budget
+    b = Fraction(budget, d.num_voters)
+    step = election.scale
+    supported = [p for p in range(len(d.costs)) if d.total_sat[p] > 0 and d.costs[p] > 0 and p not in skip]
+    previous: _Run | None = None
+    while True:
+        run = _run_mes(d, b, skip)
+        bought = set(run.chosen) | set(run.free) | skip
+        if _spent(d, list(bought)) > budget:
+            return previous if previous is not None else run
+        if _exhaustive(d, bought, budget, supported):
+            return run
+        previous = run
+        b += step
+
+
+def equal_shares(
+    election: Election,
+    *,
+    tie_break: TieBreak = PABUTOOLS,
+    sat: str = "cost",
+    completion: str | None = None,
+) -> Outcome:
+    """MES with an optional completion; see the module docstring."""
+    if sat not in SATS:
+        raise ValueError(f"sat must be one of {', '.join(SATS)}, not {sat!r}")
+    if completion is not None and completion not in COMPLETIONS:
+        raise ValueError(f"unknown completion {completion!r}; completions: {', '.join(COMPLETIONS)}")
+    d = _prepare(election, sat, tie_break)
+    if completion == "add1-comparison":
+        return _comparison(election, d, tie_break, sat)
+    if d.num_voters == 0:
+        run = _Run(d, Fraction(0))
+        run.row_class = np.zeros(d.num_rows, dtype=np.int64)
+    elif completion in ("add1", "add1-greedy"):
+        run = _add1(d, election)
+    else:
+        run = _run_mes(d, Fraction(election.int_budget, d.num_voters))
+    greedy_sat = "cost" if d.sat_name == "Cost_Sat" else "cardinality"
+    extra = []
+    if completion in ("greedy", "add1-greedy"):
+        extra = _greedy_completion(election, d, run, tie_break, greedy_sat)
+    return _outcome(election, d, run, extra, tie_break, sat, completion)
+
+
+def _greedy_completion(election: Election, d: _Data, run: _Run, tie_break: TieBreak, sat: str) -> list[int]:
+    """pabutools' greedy_utilitarian_welfare from the MES outcome, if that is not exhaustive (all projects)."""
+    bought = set(run.free) | set(run.chosen)
+    if _exhaustive(d, bought, election.int_budget, range(len(d.costs))):
+        return []
+    totals = satisfaction_totals(election, sat)
+    left = election.int_budget - _spent(d, list(bought))
+    extra = []
+    for p in _order(election, totals, sat == "cardinality", tie_break):
+        if p not in bought and d.costs[p] <= left:
+            extra.append(p)
+            left -= d.costs[p]
+    return extra
+
+
+def _comparison(election: Election, d: _Data, tie_break: TieBreak, sat: str) -> Outcome:
+    """Wieliczka 2023 (`equalshares/add1-comparison`): see docs/counting.md for what reproduces it."""
+    raise ValueError("completion add1-comparison is not implemented yet")
+
+
+def _cents(x: float) -> Fraction:
+    """An explanation amount rounded to 0.01 (decisions are exact; the amounts shown need not be)."""
+    return Fraction(round(x * 100), 100)
+
+
+def _outcome(
+    election: Election,
+    d: _Data,
+    run: _Run,
+    extra: list[int],
+    tie_break: TieBreak,
+    sat: str,
+    completion: str | None,
+) -> Outcome:
+    votes = votes_per_project(election)
+    scale = election.scale
+    projects = election.projects
+    results: dict[int, ProjectResult] = {}
+    order = list(run.free) + list(run.chosen) + list(extra)
+    rnd_of = {p: r + 1 for r, p in enumerate(run.chosen)}
+    final = len(run.chosen) + 1
+
+    def result(p: int, reason: Reason, **numbers: object) -> ProjectResult:
+        pr = projects[p]
+        score = Fraction(d.total_sat[p], d.mult[p])
+        return ProjectResult(pr.id, pr.cost, votes[p], score, reason is Reason.SELECTED, reason, **numbers)  # type: ignore[arg-type]
+
+    for p in run.free:
+        results[p] = result(p, Reason.SELECTED, round=1, needed=projects[p].cost)
+    for p in run.chosen:
+        results[p] = result(p, Reason.SELECTED, round=rnd_of[p], needed=projects[p].cost)
+    left = election.budget - sum((projects[p].cost for p in run.free + run.chosen), Fraction(0))
+    extra_set = set(extra)
+    for k, p in enumerate(extra):
+        results[p] = result(
+            p, Reason.SELECTED, round=final + k, available=left, needed=projects[p].cost, stage="completion"
+        )
+        left -= projects[p].cost
+    for p in range(len(projects)):
+        if p in results or p in extra_set:
+            continue
+        if d.total_sat[p] <= 0:
+            results[p] = result(p, Reason.NO_SUPPORT)
+            continue
+        money = _cents(float((run.cbud_f[run.row_class[d.rows[p]]] * d.weights_f[p]).sum()) / scale)
+        cost = projects[p].cost
+        results[p] = result(
+            p,
+            Reason.INSUFFICIENT_SUPPORT,
+            round=run.dropped.get(p, final),
+            available=money,
+            needed=cost,
+            effective_support=min(Fraction(1), money / cost) if cost else Fraction(1),
+        )
+    params = {"sat": d.sat_name, "tie_break": tie_break.describe()}
+    if completion:
+        params["completion"] = completion
+    if run.b and d.num_voters:
+        params["voter_budget"] = str(run.b / scale)
+    return build_outcome(election, "mes", order, results, params)

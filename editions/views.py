@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.apps import apps
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -176,6 +177,16 @@ def _contacts(city: City) -> dict:
     return {"coordinators": coordinators, "social": social, "phones": phones}
 
 
+def panels(name: str) -> list[list[str]]:
+    """Slots later apps fill on the public pages: `<app>/_city_home.html`, `<app>/_edition.html`.
+
+    Each entry is a list for `{% include %}`, which renders the first template that exists; an app without the
+    partial falls back to an empty one. The partials get the page's context (`city`, `edition`, `phase`).
+    """
+    labels = [c.label for c in apps.get_app_configs() if not c.name.startswith("django") and c.label != "editions"]
+    return [[f"{label}/{name}", "editions/_no_panel.html"] for label in labels]
+
+
 def _get_city(city_slug: str) -> City:
     return get_object_or_404(City, slug=city_slug)
 
@@ -198,6 +209,7 @@ def city_home(request, city_slug: str):
         "countdown": countdown(edition, now) if edition else None,
         "how_it_works": [(phase, PHASE_HELP[phase]) for phase in PHASE_START_FIELDS],
         "faq": FAQ,
+        "panels": panels("_city_home.html"),
         **_contacts(city),
     }
     return render(request, "editions/city.html", context)
@@ -218,6 +230,7 @@ def edition_detail(request, city_slug: str, year: int):
         "districts": edition.edition_districts.select_related("district").order_by("district__name_ru"),
         "ballot_help": ballot_help(edition),
         "rule_help": RULE_HELP[CountingRule(edition.counting_rule)],
+        "panels": panels("_edition.html"),
     }
     return render(request, "editions/edition.html", context)
 

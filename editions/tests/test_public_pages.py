@@ -67,3 +67,12 @@ def test_a_city_cannot_take_an_address_the_site_uses(slug):
 def test_the_city_home_makes_few_queries(client, demo, django_assert_max_num_queries):
     with django_assert_max_num_queries(8):
         client.get("/aksu/")
+
+
+def test_later_apps_fill_panels_on_the_city_home_and_edition_page(client, demo, tmp_path, settings):
+    (tmp_path / "results").mkdir()
+    (tmp_path / "results" / "_city_home.html").write_text("<p>panel for {{ city.slug }} {{ phase }}</p>")
+    (tmp_path / "results" / "_edition.html").write_text("<p>edition panel {{ edition.year }}</p>")
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}]
+    assert "<p>panel for aksu voting</p>" in client.get("/aksu/").content.decode()
+    assert "<p>edition panel 2022</p>" in client.get("/aksu/2022/").content.decode()

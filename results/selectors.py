@@ -2,6 +2,10 @@
 
 from fractions import Fraction
 
+from editions.models import District, Edition
+from pbcount.election import Election
+
+from . import tally
 from .explain import why
 from .models import CountRun
 
@@ -53,3 +57,73 @@ def comparison(edition) -> list[dict]:
     for run in runs.order_by("ran_at", "pk"):
         latest[(run.district_id, run.rule)] = run
     return [summarise(run) for _, run in sorted(latest.items(), key=lambda item: (item[0][0] or 0, item[0][1]))]
+
+
+def elections_for(edition: Edition) -> dict[District | None, Election]:
+    """The counted ballots of a closed edition as one pbcount Election per budget ({district or None: Election}).
+
+    The projects are the ballot's (the shortlist, per district when the budget is split; voting.ballots reads
+    review's shortlist), with the cost shown on the ballot; the ballots come from voting.selectors without any
+    identity. A budget nobody voted in is still counted, so its projects are listed with no votes.
+    """
+    from voting.ballots import ballot_for
+    from voting.eligibility import split_districts
+    from voting.selectors import counted_ballots
+
+    cast = counted_ballots(edition)
+    split = split_districts(edition)
+    budgets = [row.district for row in split.values()] if split else [None]
+    elections: dict[District | None, Election] = {}
+    for district in budgets:
+        spec = ballot_for(edition, district)
+        meta = {"description": str(edition), "country": "Kazakhstan", "unit": edition.city.name_en}
+        if district is not None:
+            meta["subunit"] = district.name_en
+        elections[district] = tally.build_election(
+            projects=[tally.TallyProject(str(p.id), p.cost, p.title) for p in spec.projects],
+            ballots=cast.get(district, []),
+            budget=spec.budget,
+            ballot_type=edition.ballot_type,
+            meta={**meta, "instance": str(edition.year)},
+            seed=edition.tie_break_seed,
+        )
+    return elections
+
+
+def public_turnout(edition: Edition) -> dict:
+    """Turnout for the public results page: totals, districts and age/sex groups, small groups suppressed."""
+    from voting import turnout
+
+    summary = turnout.summary(edition)
+    total = summary.total or 1
+    districts = [
+        {
+            "label": row.label,
+            "total": row.total,
+            "online": turnout.suppress(row.online),
+            "paper": turnout.suppress(row.paper),
+            "percent": round(100 * row.total / total, 1),
+        }
+        for row in summary.by_district
+        if row.label
+    ]
+    top = max((d["total"] for d in districts), default=0) or 1
+    for d in districts:
+        d["bar"] = round(100 * d["total"] / top, 1)
+    return {
+        "total": summary.total,
+        "online": summary.online,
+        "paper": summary.paper,
+        "online_percent": round(100 * summary.online / total, 1),
+        "districts": districts,
+        "demographics": turnout.demographic_table(edition, public=True),
+        "sexes": [str(name) for _code, name in turnout.SEXES],
+        "smallest_group": turnout.SMALLEST_GROUP,
+    }
+
+
+def waiting_paper_ballots(edition: Edition) -> int:
+    """Paper ballots keyed in once or mismatched: a count run now would leave them out."""
+    from voting.paper import open_sheets
+
+    return open_sheets(edition).count()

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,7 +15,7 @@ from editions.permissions import is_coordinator
 from pbcount import pabulib
 from pbcount.election import Election
 
-from . import tally
+from . import selectors, tally
 from .models import CountRun
 
 
@@ -59,6 +60,13 @@ def run_count(
         )
         runs.append(run)
     return runs
+
+
+def count_edition(*, edition: Edition, actor) -> list[CountRun]:
+    """Count the edition's counted ballots (online and paper) with its published rule, one run per budget."""
+    if not is_coordinator(actor, edition.city):
+        raise PermissionDenied
+    return run_count(edition=edition, actor=actor, elections=selectors.elections_for(edition))
 
 
 @transaction.atomic
@@ -106,7 +114,42 @@ def publish_results(*, run: CountRun, actor) -> CountRun:
         after={"input_hash": run.input_hash, "winners": run.winners},
         public=True,
     )
+    tell_authors_and_followers(run=run)
     return run
+
+
+def tell_authors_and_followers(*, run: CountRun) -> int:
+    """Queue a message to each project's author and followers: won or not, with the votes and a link.
+
+    Called inside the publication's transaction (notify only inserts rows; the worker sends them later, in each
+    person's language). The dedupe key is per edition and proposal, so publishing a recount tells nobody twice.
+    Imported editions have no proposals in the platform: nobody to tell. Returns how many messages were queued.
+    """
+    from notifications.services import followers_of, notify
+    from proposals.models import Proposal
+
+    votes = {p["id"]: p["votes"] for p in run.outcome["projects"]}
+    ids = [int(pid) for pid in votes if pid.isdigit()]
+    path = reverse("results:edition", kwargs={"edition_id": run.edition_id})
+    queued = 0
+    for proposal in Proposal.objects.filter(edition_id=run.edition_id, pk__in=ids):
+        people = list(followers_of(proposal))
+        author = getattr(proposal, "author", None)
+        if author is not None:
+            people.append(author)
+        queued += notify(
+            users=people,
+            template="results/notifications/project_result",
+            context={
+                "title": str(proposal.title),
+                "edition": str(run.edition.title),
+                "won": str(proposal.pk) in run.winners,
+                "votes": votes[str(proposal.pk)],
+                "path": path,
+            },
+            dedupe_key=f"results:{run.edition_id}:{proposal.pk}",
+        )
+    return queued
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ urlpatterns = [
     path("editions/<int:edition_id>/results/protocol.pdf", views.protocol_pdf, name="protocol_pdf"),
     path("results/recount/", views.recount, name="recount"),
     path("staff/editions/<int:edition_id>/results/", views.staff_results, name="staff"),
+    path("staff/editions/<int:edition_id>/results/count", views.count, name="count"),
     path("staff/editions/<int:edition_id>/results/compare", views.compare, name="compare"),
     path("staff/editions/<int:edition_id>/results/<int:run_id>/publish", views.publish, name="publish"),
 ]

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from editions.models import Edition
@@ -38,7 +39,13 @@ def _published_run(edition_id: int, run_id: int) -> CountRun:
 def edition_results(request, edition_id: int):
     edition, runs = _published_edition(edition_id)
     return render(
-        request, "results/edition.html", {"edition": edition, "counts": [selectors.summarise(r) for r in runs]}
+        request,
+        "results/edition.html",
+        {
+            "edition": edition,
+            "counts": [selectors.summarise(r) for r in runs],
+            "turnout": selectors.public_turnout(edition),
+        },
     )
 
 
@@ -81,7 +88,29 @@ def recount(request):
 @login_required
 def staff_results(request, edition_id: int):
     edition = get_edition_for_coordinator(request.user, edition_id)
-    return render(request, "results/staff.html", {"edition": edition, "counts": selectors.comparison(edition)})
+    return render(
+        request,
+        "results/staff.html",
+        {
+            "edition": edition,
+            "counts": selectors.comparison(edition),
+            "waiting_paper": selectors.waiting_paper_ballots(edition),
+        },
+    )
+
+
+@login_required
+@require_POST
+def count(request, edition_id: int):
+    edition = get_edition_for_coordinator(request.user, edition_id)
+    try:
+        runs = services.count_edition(edition=edition, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        done = ngettext("Counted %(n)s budget.", "Counted %(n)s budgets.", len(runs)) % {"n": len(runs)}
+        messages.success(request, done)
+    return redirect("results:staff", edition_id=edition.pk)
 
 
 @login_required

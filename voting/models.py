@@ -154,3 +154,6 @@ class Participation(models.Model):
     @property
     def has_voted(self) -> bool:
         return self.ballot_id is not None
+
+
+from .paper_models import *  # noqa: E402,F401,F403 - paper ballots (voting-paper): PaperBallot, PaperEntry, PaperSettings

@@ -20,6 +20,8 @@ from django.utils.translation import gettext_lazy as _
 
 from editions.models import District, Edition
 
+__all__ = ["OPEN_STATES", "PaperBallot", "PaperEntry", "PaperSettings", "PaperState", "Refusal", "WhenBoth"]
+
 
 class WhenBoth(models.TextChoices):
     FIRST = "first", _("the ballot recorded first")

@@ -198,6 +198,29 @@ MATRIX: dict[str, Case | list[Case]] = {
     "results:recount": Case(expect=everyone(200)),
     "results:staff": Case(kwargs=lambda w: {"edition_id": w.edition.pk}, expect=coordinators_of_city()),
     # No count has run in the world: coordinators are told to count first (redirect back), others refused.
+    # Voting is not open in the world: nothing to count yet, so coordinators are sent back with a message.
+    "results:count": Case(
+        method="post", kwargs=lambda w: {"edition_id": w.edition.pk}, expect=coordinators_of_city(302)
+    ),
+    # Paper ballots, the voter list and turnout: the coordinators of the edition's city only.
+    "voting_paper:enter": Case(kwargs=lambda w: {"edition_id": w.edition.pk}, expect=coordinators_of_city()),
+    "voting_paper:mismatches": Case(kwargs=lambda w: {"edition_id": w.edition.pk}, expect=coordinators_of_city()),
+    "voting_paper:resolve": Case(
+        method="post",
+        kwargs=lambda w: {"edition_id": w.edition.pk, "sheet_id": 1},
+        data={"keep": "spoiled"},
+        expect=coordinators_of_city(404),
+    ),
+    # Voting has not opened in the world, so the rule may still be set: saved, then back to the entry screen.
+    "voting_paper:when_both": Case(
+        method="post",
+        kwargs=lambda w: {"edition_id": w.edition.pk},
+        data={"when_both": "first"},
+        expect=coordinators_of_city(302),
+    ),
+    "voting_paper:voter_list": Case(kwargs=lambda w: {"edition_id": w.edition.pk}, expect=coordinators_of_city()),
+    "voting_paper:turnout": Case(kwargs=lambda w: {"edition_id": w.edition.pk}, expect=coordinators_of_city()),
+    "voting_paper:voters": Case(kwargs=lambda w: {"edition_id": w.edition.pk}, expect=coordinators_of_city()),
     "results:compare": Case(
         method="post", kwargs=lambda w: {"edition_id": w.edition.pk}, expect=coordinators_of_city(302)
     ),

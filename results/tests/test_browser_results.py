@@ -1,15 +1,15 @@
 import pytest
 from django.urls import reverse
 
-from accounts.testing import make_staff
-from results.services import publish_results, run_count
+from results.services import count_edition, publish_results
+from voting.tests.paper_factories import coordinators, make_voting_edition
 
-from .factories import election, make_closed_edition
+from .test_end_to_end import _close, _vote
 
 EXPECTED = {
-    "kk": ("Жеңімпаздар", "Сыймады: қажетті 60 ₸ орнына 0 ₸ қалды."),
-    "ru": ("Победители", "Не уместился: осталось 0 ₸ из нужных 60 ₸."),
-    "en": ("Winners", "Did not fit: 0 ₸ left of 60 ₸ needed."),
+    "kk": ("Жеңімпаздар", "Сыймады: қажетті 60 ₸ орнына 0 ₸ қалды.", "Қатысу", "Аудан бойынша"),
+    "ru": ("Победители", "Не уместился: осталось 0 ₸ из нужных 60 ₸.", "Явка", "По районам"),
+    "en": ("Winners", "Did not fit: 0 ₸ left of 60 ₸ needed.", "Turnout", "By district"),
 }
 
 
@@ -17,16 +17,20 @@ EXPECTED = {
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("language", ["kk", "ru", "en"])
 def test_results_page_in_each_language(page, language):
-    edition = make_closed_edition()
-    coordinator = make_staff("coordinator", city=edition.city)
-    (run,) = run_count(edition=edition, actor=coordinator, elections={None: election()})
-    publish_results(run=run, actor=coordinator)
+    """Ballots cast online and on paper, counted and published, read in each language on a phone."""
+    edition = make_voting_edition()
+    staff = coordinators(edition)
+    _vote(edition, staff)
+    _close(edition)
+    (run,) = count_edition(edition=edition, actor=staff[0])
+    publish_results(run=run, actor=staff[0])
     page.goto("/")
     page.select_option("#language-select", language)
     page.get_by_role("button").first.click()
     page.goto(reverse("results:edition", args=[edition.pk]))
-    heading, why = EXPECTED[language]
-    assert page.get_by_role("heading", name=heading).is_visible()
+    winners, why, turnout, _by_district = EXPECTED[language]
+    assert page.get_by_role("heading", name=winners).is_visible()
     assert page.get_by_text(why).is_visible()
-    assert page.locator("svg[role=img]").count() == 1
+    assert page.get_by_role("heading", name=turnout).is_visible()
+    assert page.locator("svg[role=img]").count() == 2  # the budget used; online versus paper
     page.screenshot(path=f"test-artifacts/results-{language}.png", full_page=True)

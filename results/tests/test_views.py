@@ -36,7 +36,9 @@ def test_public_page_explains_every_project(client, counted, django_assert_num_q
     edition, coordinator, run = counted
     publish_results(run=run, actor=coordinator)
     client.cookies["django_language"] = "en"
-    with django_assert_num_queries(2):  # the edition with its city; the published counts with their districts
+    # The edition with its city; the published counts with their districts; turnout: the voter list size, district
+    # names, votes by district, by day, and by age/sex online and on paper. A fixed number, however many voted.
+    with django_assert_num_queries(8):
         response = client.get(reverse("results:edition", args=[edition.pk]))
     text = response.content.decode()
     assert "Playground" in text and "<svg" in text

@@ -239,9 +239,10 @@ def declare_conflict(*, proposal, actor, reason: str) -> ConflictDeclaration:
     An assessment they already gave is withdrawn; the other experts may then all agree (decision taken).
     """
     proposal = _locked(proposal)
-    if not is_expert(actor, proposal.edition.city) or not Assignment.objects.filter(
-        proposal=proposal, expert=actor
-    ).exists():
+    if (
+        not is_expert(actor, proposal.edition.city)
+        or not Assignment.objects.filter(proposal=proposal, expert=actor).exists()
+    ):
         raise PermissionDenied
     _require_open(proposal)
     if not reason.strip():
@@ -362,9 +363,9 @@ def close_review_and_publish_shortlist(*, edition: Edition, actor) -> Shortlist:
     if Shortlist.objects.filter(edition=edition).exists():
         raise ValidationError(_("The shortlist is already published."))
     waiting = list(
-        Proposal.objects.filter(edition=edition, status__in=UNDER_REVIEW_STATUSES).order_by("pk").values_list(
-            "pk", flat=True
-        )
+        Proposal.objects.filter(edition=edition, status__in=UNDER_REVIEW_STATUSES)
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )
     if waiting:
         raise ValidationError(

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from accounts.phone import normalize_phone
 
-from .models import BallotType, Category, City, CountingRule, District, Edition, Role
+from .models import BallotType, Category, City, CountingRule, District, Edition, Phase, Role
 from .services import DATE_FIELDS, NAME_FIELDS, VOTING_SETTINGS
 
 APPROVAL_LIKE = {BallotType.KNAPSACK, BallotType.SINGLE, BallotType.APPROVAL}
@@ -173,6 +173,8 @@ class EditionForm(forms.ModelForm):
 
 
 class AdvancePhaseForm(forms.Form):
+    # The phase the coordinator saw and asked to start, so a second click cannot skip a phase.
+    next_phase = forms.ChoiceField(choices=Phase.choices, widget=forms.HiddenInput)
     reason = forms.CharField(
         label=_("Reason (published with the decision)"),
         widget=forms.Textarea(attrs={"rows": 3}),

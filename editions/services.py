@@ -174,8 +174,12 @@ def update_edition(*, actor, edition: Edition, values: dict[str, Any]) -> Editio
 
 
 @transaction.atomic
-def advance_phase(*, actor, edition: Edition, reason: str) -> Edition:
-    """Start the next phase now, ahead of its date; the reason is published with the decision."""
+def advance_phase(*, actor, edition: Edition, reason: str, expected_phase: Phase | str | None = None) -> Edition:
+    """Start the next phase now, ahead of its date; the reason is published with the decision.
+
+    `expected_phase` is the phase the coordinator asked to start: when the edition has moved on meanwhile (a
+    double click, two coordinators at once, its date came), nothing happens rather than skipping a phase.
+    """
     _require_coordinator(actor, edition.city)
     reason = reason.strip()
     if not reason:
@@ -186,6 +190,11 @@ def advance_phase(*, actor, edition: Edition, reason: str) -> Edition:
     if current == Phase.ARCHIVE:
         raise ValidationError(_("The edition is in the archive: there is no next phase."))
     next_phase = PHASES[0] if current == Phase.DRAFT else PHASES[PHASES.index(current) + 1]
+    if expected_phase is not None and next_phase != expected_phase:
+        raise ValidationError(
+            _("The edition is already in the phase “%(phase)s”. Check the dates before moving on again.")
+            % {"phase": current.label}
+        )
     before = _snapshot(edition, DATE_FIELDS)
     start = PHASE_START_FIELDS[next_phase]
     setattr(edition, start, now)

@@ -259,13 +259,19 @@ def advance_phase(request, edition_id: int):
     edition = get_edition_for_coordinator(request.user, edition_id)
     next_phase = _next_phase(edition)
     form = AdvancePhaseForm(request.POST or None)
-    if request.method == "POST" and next_phase is not None and form.is_valid():
+    if request.method == "POST" and form.is_valid():
         try:
-            services.advance_phase(actor=request.user, edition=edition, reason=form.cleaned_data["reason"])
+            services.advance_phase(
+                actor=request.user,
+                edition=edition,
+                reason=form.cleaned_data["reason"],
+                expected_phase=form.cleaned_data["next_phase"],
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, _("The phase “%(phase)s” has started.") % {"phase": next_phase.label})
+            started = Phase(form.cleaned_data["next_phase"])
+            messages.success(request, _("The phase “%(phase)s” has started.") % {"phase": started.label})
             return redirect("staff:edition_edit", edition_id=edition.pk)
     context = {"edition": edition, "phase": edition.phase, "next_phase": next_phase, "form": form}
     if next_phase is not None:

@@ -159,8 +159,10 @@ MATRIX: dict[str, Case | list[Case]] = {
         Case(
             method="post",
             kwargs=lambda w: {"edition_id": w.edition.pk},
-            data={"reason": "Enough proposals", "confirm": "on"},
-            expect=coordinators_of_city(302),
+            # The coordinator starts the review; the administrator's identical request is refused (200 with the
+            # reason) instead of skipping to voting: each request names the phase it starts.
+            data={"reason": "Enough proposals", "confirm": "on", "next_phase": "review"},
+            expect={**coordinators_of_city(302), "administrator": 200},
         ),
     ],
     "staff:edition_structure": Case(kwargs=lambda w: {"edition_id": w.edition.pk}, expect=coordinators_of_city()),
@@ -270,6 +272,25 @@ MATRIX: dict[str, Case | list[Case]] = {
     ),
     "review:export_csv": Case(kwargs=lambda w: {"edition_id": w.edition.pk}, expect=coordinators_of_city()),
     "review:export_xlsx": Case(kwargs=lambda w: {"edition_id": w.edition.pk}, expect=coordinators_of_city()),
+    # implementation: public project pages; the coordinator screens and reports (sponsors use a signed link).
+    "implementation:summary": Case(expect=everyone(200)),
+    "implementation:edition": Case(kwargs=lambda w: {"edition_id": w.edition.pk}, expect=everyone(200)),
+    "implementation:record": Case(kwargs=lambda w: _record_kwargs(w), expect=everyone(200)),
+    "implementation:follow": Case(method="post", kwargs=lambda w: _record_kwargs(w), expect=everyone(302)),
+    "implementation:staff": Case(kwargs=lambda w: {"edition_id": w.edition.pk}, expect=coordinators_of_city()),
+    # Nothing is published in the world: coordinators are sent back with a message.
+    "implementation:create_from_results": Case(
+        method="post", kwargs=lambda w: {"edition_id": w.edition.pk}, expect=coordinators_of_city(302)
+    ),
+    "implementation:milestone": Case(kwargs=lambda w: _record_kwargs(w), expect=coordinators_of_city()),
+    "implementation:export_csv": Case(kwargs=lambda w: {"edition_id": w.edition.pk}, expect=coordinators_of_city()),
+    "implementation:export_xlsx": Case(kwargs=lambda w: {"edition_id": w.edition.pk}, expect=coordinators_of_city()),
+    "implementation:import": Case(
+        method="post", kwargs=lambda w: {"edition_id": w.edition.pk}, expect=coordinators_of_city(302)
+    ),
+    "implementation:report": Case(kwargs=lambda w: {"edition_id": w.edition.pk}, expect=coordinators_of_city()),
+    "implementation:report_pdf": Case(kwargs=lambda w: {"edition_id": w.edition.pk}, expect=coordinators_of_city()),
+    "implementation:report_xlsx": Case(kwargs=lambda w: {"edition_id": w.edition.pk}, expect=coordinators_of_city()),
     # proposals: public pages, the author's pages (the world's proposal is by someone else: 403 for everyone
     # signed in), supports/follows/comments (every signed-in person may), moderation for the city's coordinators.
     "proposals:list": Case(kwargs=lambda w: {"city_slug": w.city.slug}, expect=everyone(302)),
@@ -370,6 +391,13 @@ def _review(world: World) -> dict:
             "decided_assignment": Assignment.objects.create(proposal=decided, expert=world.users["expert"]),
         }
     return world.review
+
+
+def _record_kwargs(world) -> dict:
+    from implementation.services import create_record
+
+    record, _ = create_record(actor=None, edition=world.edition, project_id="1", title="Playground")
+    return {"edition_id": world.edition.pk, "record_id": record.pk}
 
 
 def _proposal(world: World):

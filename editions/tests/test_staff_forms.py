@@ -171,7 +171,7 @@ def test_a_new_district_needs_every_name(aksu, edition):
 
 
 def test_advance_needs_a_reason_and_a_confirmation():
-    form = forms.AdvancePhaseForm({"reason": ""})
+    form = forms.AdvancePhaseForm({"reason": "", "next_phase": "voting"})
     assert not form.is_valid() and set(form.errors) == {"reason", "confirm"}
 
 

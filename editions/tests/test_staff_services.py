@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 
@@ -293,3 +294,30 @@ def test_administrators_create_cities_and_give_roles(aksu, coordinator):
         services.assign_staff_role(actor=coordinator, city=aksu, user=person, role="coordinator")
     with pytest.raises(PermissionDenied):
         services.assign_staff_role(actor=administrator, city=aksu, user=person, role="administrator")
+
+
+def test_advance_phase_refuses_to_skip_a_phase_the_coordinator_did_not_ask_for(coordinator, edition):
+    services.advance_phase(actor=coordinator, edition=edition, reason="first click", expected_phase="announcement")
+    with pytest.raises(ValidationError):
+        services.advance_phase(actor=coordinator, edition=edition, reason="second click", expected_phase="announcement")
+    edition.refresh_from_db()
+    assert edition.phase == Phase.ANNOUNCEMENT
+    assert AuditEntry.objects.filter(action="edition.phase_advanced").count() == 1
+
+
+def test_a_category_or_district_used_by_a_proposal_stays(aksu, coordinator, edition):
+    """Proposals keep their category and district (their foreign keys would otherwise be set to null)."""
+    if not apps.is_installed("proposals"):
+        pytest.skip("the proposals app is not installed")
+    proposal_model = apps.get_model("proposals", "Proposal")
+    names = {"name_kk": "Аула", "name_ru": "Двор", "name_en": "Courtyard"}
+    category = services.add_category(actor=coordinator, edition=edition, names=names)
+    row = services.add_edition_district(actor=coordinator, edition=edition, names=names)
+    proposal_model.objects.create(
+        edition=edition, author=make_user(), title="Playground", category=category, district=row.district
+    )
+    with pytest.raises(ValidationError):
+        services.remove_category(actor=coordinator, category=category)
+    with pytest.raises(ValidationError):
+        services.remove_edition_district(actor=coordinator, edition_district=row)
+    assert Category.objects.filter(pk=category.pk).exists() and EditionDistrict.objects.filter(pk=row.pk).exists()

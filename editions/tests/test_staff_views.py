@@ -133,12 +133,19 @@ def test_after_voting_opens_the_edit_page_shows_locked_settings_and_saves_the_re
 def test_moving_on_needs_a_reason_then_starts_the_phase(client, edition):
     url = reverse("staff:advance_phase", args=[edition.pk])
     assert "Announcement" in client.get(url).content.decode()
-    refused = client.post(url, {"reason": "", "confirm": "on"})
+    refused = client.post(url, {"reason": "", "confirm": "on", "next_phase": "announcement"})
     assert refused.status_code == 200 and Edition.objects.get(pk=edition.pk).phase == Phase.DRAFT
-    response = client.post(url, {"reason": "Approved by the akimat", "confirm": "on"})
+    data = {"reason": "Approved by the akimat", "confirm": "on", "next_phase": "announcement"}
+    response = client.post(url, data)
     assert response.status_code == 302
     assert Edition.objects.get(pk=edition.pk).phase == Phase.ANNOUNCEMENT
     assert AuditEntry.objects.get(action="edition.phase_advanced").summary == "Approved by the akimat"
+    # The same form sent twice (a double click) does not skip the proposals phase.
+    again = client.post(url, data)
+    page = again.content.decode()
+    assert again.status_code == 200 and "already in the phase “Announcement”" in page
+    assert 'name="next_phase" value="proposals"' in page
+    assert Edition.objects.get(pk=edition.pk).phase == Phase.ANNOUNCEMENT
 
 
 def test_categories_and_districts_are_edited_on_one_page(client, aksu, edition):

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "voting",
     "results",
     "notifications",
+    "implementation",
 ]
 
 MIDDLEWARE = [

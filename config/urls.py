@@ -31,6 +31,7 @@ urlpatterns = [
     path("staff/", include("review.urls")),
     path("staff/", include("editions.staff_urls")),
     path("", include("notifications.urls")),
+    path("", include("implementation.urls")),
     path("", include("voting.urls")),
     path("", include("voting.paper_urls")),
     path("", include("proposals.urls")),

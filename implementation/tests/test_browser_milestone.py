@@ -1,0 +1,56 @@
+"""In Chromium: a coordinator adds a milestone with a photo; after the worker runs, a follower has the e-mail."""
+
+from pathlib import Path
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from accounts.testing import make_staff, make_user, sign_in_browser
+from notifications import services as notifications
+from notifications import worker
+
+from .helpers import jpeg_upload, make_edition, make_record
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+def test_a_coordinator_adds_a_milestone_with_a_photo_and_a_follower_is_emailed(
+    desktop_page, live_server, settings, tmp_path
+):
+    settings.SITE_URL = live_server.url
+    edition = make_edition()
+    record = make_record(edition, title="Skate park on Abay street")
+    follower = make_user(name="Aigerim", email="aigerim@example.kz", language="en")
+    notifications.follow(user=follower, target=record)
+    coordinator = make_staff("coordinator", city=edition.city, language="en")
+    photo = tmp_path / "before.jpg"
+    photo.write_bytes(jpeg_upload().read())
+
+    page = desktop_page
+    sign_in_browser(page, coordinator, base_url=live_server.url)
+    page.context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
+    page.goto(reverse("implementation:staff", kwargs={"edition_id": edition.pk}))
+    page.get_by_role("link", name="Add a milestone").first.click()
+    page.fill("input[name=date]", "2024-06-15")
+    page.fill("input[name=title]", "Foundation poured")
+    page.fill("textarea[name=text]", "The concrete base is ready.")
+    page.select_option("select[name=language]", "en")
+    page.set_input_files("input[name=photo_before]", str(photo))
+    page.fill("input[name=caption]", "The empty lot")
+    page.get_by_role("button", name="Add the milestone").click()
+    page.wait_for_url(f"**{reverse('implementation:staff', kwargs={'edition_id': edition.pk})}")
+
+    assert mail.outbox == []  # nothing is sent in the request
+    assert worker.run_once().sent == 1
+    (email,) = mail.outbox
+    assert email.to == ["aigerim@example.kz"]
+    assert "Skate park on Abay street" in email.subject
+    assert "Foundation poured" in email.body
+
+    page.goto(record.get_absolute_url())
+    figure = page.locator("figure img")
+    assert figure.count() == 1 and figure.first.evaluate("img => img.naturalWidth") == 640
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "implementation-record.png"), full_page=True)

@@ -1,0 +1,112 @@
+from datetime import date
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from PIL import Image
+
+from accounts.testing import make_staff, make_user
+from audit.models import AuditEntry
+from implementation import services
+from implementation.models import ImplementationRecord, Status
+from notifications import services as notifications
+from notifications import worker
+from notifications.models import Message
+
+from .helpers import jpeg_upload, make_district, make_edition, make_record, publish_count
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_creates_a_record_for_each_winner_of_the_published_results_once():
+    edition = make_edition()
+    publish_count(edition, [("1", "Skate park", 30_000_000, True), ("2", "Fountain", 90_000_000, False)])
+    district = make_district(edition)
+    publish_count(edition, [("3", "Village lights", 5_000_000, True)], district=district)
+    coordinator = make_staff("coordinator", city=edition.city)
+    created = services.create_records_from_results(actor=coordinator, edition=edition)
+    assert sorted((r.project_id, r.title, r.budget_allocated) for r in created) == [
+        ("1", "Skate park", 30_000_000),
+        ("3", "Village lights", 5_000_000),
+    ]
+    assert ImplementationRecord.objects.get(project_id="3").district == district
+    assert services.create_records_from_results(actor=coordinator, edition=edition) == []
+    assert AuditEntry.objects.filter(action="implementation.record_created").count() == 2
+
+
+def test_unpublished_results_create_nothing():
+    with pytest.raises(ValidationError):
+        services.create_records_from_results(actor=None, edition=make_edition())
+
+
+def test_a_new_status_brings_its_default_progress_and_is_audited_publicly():
+    record = make_record(make_edition())
+    record = services.update_record(actor=None, record=record, status=Status.CONSTRUCTION)
+    assert record.progress == 50
+    record = services.update_record(actor=None, record=record, progress=70)
+    assert (record.status, record.progress) == (Status.CONSTRUCTION, 70)
+    record = services.update_record(actor=None, record=record, status=Status.COMPLETED)
+    assert record.progress == 100 and record.actual_end is not None
+    entries = AuditEntry.objects.filter(action="implementation.record_updated").order_by("seq")
+    assert [e.public for e in entries] == [True, False, True]
+    assert entries[1].before == {"progress": 50} and entries[1].after == {"progress": 70}
+    assert record.status_changes.count() == 4  # created, construction, 70%, completed
+
+
+def test_cancelling_needs_a_public_reason():
+    record = make_record(make_edition())
+    with pytest.raises(ValidationError):
+        services.update_record(actor=None, record=record, status=Status.CANCELLED)
+    record = services.update_record(
+        actor=None, record=record, status=Status.CANCELLED, cancel_reason="The land belongs to the railway."
+    )
+    assert record.status_changes.first().reason == "The land belongs to the railway."
+
+
+def test_end_before_start_is_refused():
+    record = make_record(make_edition())
+    with pytest.raises(ValidationError):
+        services.update_record(actor=None, record=record, planned_start=date(2023, 5, 1), planned_end=date(2023, 4, 1))
+
+
+def test_a_milestone_reencodes_photos_and_notifies_followers_in_their_language(settings):
+    settings.SITE_URL = "https://bastama.test"
+    record = make_record(make_edition(), title="Сквер «Достық»")
+    follower = make_user(name="Aigerim", email="aigerim@example.kz", language="ru")
+    make_user(email="not-following@example.kz")
+    notifications.follow(user=follower, target=record)
+    milestone = services.add_milestone(
+        actor=None,
+        record=record,
+        date=date(2023, 6, 1),
+        title="Уложили плитку",
+        text="Работы идут по плану.",
+        language="ru",
+        photos=[("during", jpeg_upload(), "Аллея")],
+    )
+    photo = milestone.photos.get()
+    with Image.open(photo.image.path) as image:
+        assert image.format == "JPEG" and not image.getexif()
+    assert Message.objects.count() == 1 and mail.outbox == []
+    worker.run_once()
+    (email,) = mail.outbox
+    assert email.to == ["aigerim@example.kz"]
+    assert "Сквер «Достық»" in email.subject and "этап" in email.subject
+    assert "Уложили плитку" in email.body
+    assert f"https://bastama.test{record.get_absolute_url()}" in email.body
+
+
+def test_a_file_that_is_not_a_photo_is_refused_and_nothing_is_saved():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    record = make_record(make_edition())
+    with pytest.raises(ValidationError):
+        services.add_milestone(
+            actor=None,
+            record=record,
+            date=date(2023, 6, 1),
+            title="x",
+            language="en",
+            photos=[("before", SimpleUploadedFile("a.jpg", b"<?php evil ?>"), "")],
+        )
+    assert not record.milestones.exists()

@@ -114,7 +114,17 @@ class EditionForm(forms.ModelForm):
         if taken.exists():
             self.add_error("year", _("This city already has an edition for %(year)s.") % {"year": year})
 
+    def _keep_saved_dates(self, data):
+        """The inputs show minutes; a date sent back unchanged keeps its saved seconds, so it is not "changed"."""
+        if self.instance.pk is None:
+            return
+        for field in DATE_FIELDS:
+            saved, value = getattr(self.instance, field), data.get(field)
+            if value is not None and value == saved.replace(second=0, microsecond=0):
+                data[field] = saved
+
     def _clean_dates(self, data):
+        self._keep_saved_dates(data)
         previous = None
         for field in DATE_FIELDS:
             value = data.get(field)
@@ -125,16 +135,13 @@ class EditionForm(forms.ModelForm):
                 self.add_error(field, _("This date must not be before the previous phase's date."))
                 continue
             previous = value
+        if self.instance.pk is None:
+            return
         now = timezone.now()
-        if self.instance.pk is not None:
-            for field in DATE_FIELDS:
-                if (
-                    field in data
-                    and not self.fields[field].disabled
-                    and field in self.changed_data
-                    and data[field] <= now
-                ):
-                    self.add_error(field, PAST_DATE)
+        for field in DATE_FIELDS:
+            value = data.get(field)
+            if value is not None and value != getattr(self.instance, field) and value <= now:
+                self.add_error(field, PAST_DATE)
 
     def _clean_ballot(self, data):
         ballot, rule = data.get("ballot_type"), data.get("counting_rule")

@@ -182,3 +182,15 @@ def test_a_role_goes_to_an_existing_phone_number():
     assert "phone" in forms.StaffRoleForm({"phone": "+77019999999", "role": "expert"}).errors
     assert "phone" in forms.StaffRoleForm({"phone": "123", "role": "expert"}).errors
     assert "role" in forms.StaffRoleForm({"phone": person.phone, "role": "administrator"}).errors
+
+
+def test_dates_sent_back_unchanged_keep_their_seconds(aksu, edition):
+    Edition.objects.filter(pk=edition.pk).update(voting_starts=edition.voting_starts + timedelta(seconds=42))
+    edition.refresh_from_db()
+    data = post_data(
+        **{f: getattr(edition, f).astimezone(ALMATY).strftime("%Y-%m-%dT%H:%M") for f in services.DATE_FIELDS}
+    )
+    data["tie_break_seed"] = "seed"
+    form = forms.EditionForm(data, instance=edition, city=aksu)
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["voting_starts"] == edition.voting_starts

@@ -226,8 +226,10 @@ def edition_detail(request, city_slug: str, year: int):
         "phase": edition.phase_at(now),
         "countdown": countdown(edition, now),
         "timeline": timeline(edition, now),
-        "categories": edition.categories.all(),
-        "districts": edition.edition_districts.select_related("district").order_by("district__name_ru"),
+        "categories": sorted(edition.categories.all(), key=lambda c: c.name.casefold()),
+        "districts": sorted(
+            edition.edition_districts.select_related("district"), key=lambda row: row.district.name.casefold()
+        ),
         "ballot_help": ballot_help(edition),
         "rule_help": RULE_HELP[CountingRule(edition.counting_rule)],
         "panels": panels("_edition.html"),

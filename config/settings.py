@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "results",
     "notifications",
     "implementation",
+    "news",
 ]
 
 MIDDLEWARE = [

@@ -32,6 +32,7 @@ urlpatterns = [
     path("staff/", include("editions.staff_urls")),
     path("", include("notifications.urls")),
     path("", include("implementation.urls")),
+    path("", include("news.urls")),
     path("", include("voting.urls")),
     path("", include("voting.paper_urls")),
     path("", include("proposals.urls")),

@@ -359,6 +359,16 @@ MATRIX: dict[str, Case | list[Case]] = {
         kwargs=lambda w: {"edition_id": w.edition.pk, "user_id": w.users["resident"].pk},
         expect=coordinators_of_city(302),
     ),
+    # news: public pages and feeds; coordinators of the city write.
+    "news:list": Case(kwargs=lambda w: {"city_slug": w.city.slug}, expect=everyone(200)),
+    "news:detail": Case(kwargs=lambda w: {"city_slug": w.city.slug, "pk": _news_item(w).pk}, expect=everyone(200)),
+    "news:rss": Case(kwargs=lambda w: {"city_slug": w.city.slug, "lang": "ru"}, expect=everyone(200)),
+    "news:atom": Case(kwargs=lambda w: {"city_slug": w.city.slug, "lang": "kk"}, expect=everyone(200)),
+    "news:staff_list": Case(kwargs=lambda w: {"city_id": w.city.pk}, expect=coordinators_of_city()),
+    "news:staff_new": Case(kwargs=lambda w: {"city_id": w.city.pk}, expect=coordinators_of_city()),
+    "news:staff_edit": Case(
+        kwargs=lambda w: {"city_id": w.city.pk, "pk": _news_item(w).pk}, expect=coordinators_of_city()
+    ),
 }
 
 # Named URL patterns, or prefixes ending in ":", that the matrix does not request, each with the reason.
@@ -464,6 +474,12 @@ def _attachment_kwargs(world: World) -> dict:
         attachment.thumbnail.save(processed.thumbnail.name, processed.thumbnail, save=False)
         attachment.save()
     return {"pk": proposal.pk, "attachment_id": attachment.pk}
+
+
+def _news_item(world):
+    from news.models import NewsItem
+
+    return NewsItem.objects.create(city=world.city, title_en="News", published_at=timezone.now())
 
 
 def build_world() -> World:

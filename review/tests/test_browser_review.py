@@ -2,6 +2,7 @@
 
 import pytest
 from django.conf import settings
+from playwright.sync_api import expect
 
 from accounts.testing import sign_in_browser
 from editions.models import Phase
@@ -36,12 +37,12 @@ def test_an_expert_assesses_a_proposal(desktop_page, live_server):
     page.get_by_label("Internal notes (never shown publicly)").fill("Check the contractor")
     page.get_by_role("button", name="Save the assessment").click()
     # A feasible recommendation without a cost: the form comes back with everything typed.
-    assert page.get_by_text("A feasible proposal needs a cost estimate.").first.is_visible()
+    expect(page.get_by_text("A feasible proposal needs a cost estimate.").first).to_be_visible()
     assert page.get_by_label("Legal and land-ownership check").input_value() == "Town land, cadastral 12:345"
     page.get_by_label("Cost estimate, tenge").fill("4200000")
     page.get_by_role("button", name="Save the assessment").click()
-    assert page.get_by_text("Your assessment is saved.").is_visible()
-    assert page.get_by_role("cell", name="Decided").is_visible()  # the only expert: the decision is taken
+    expect(page.get_by_text("Your assessment is saved.")).to_be_visible()
+    expect(page.get_by_role("cell", name="Decided")).to_be_visible()  # the only expert: the decision is taken
     assessment = Assessment.objects.get(proposal=proposal)
     assert (assessment.cost_estimate, assessment.internal_notes) == (4_200_000, "Check the contractor")
     proposal.refresh_from_db()
@@ -62,9 +63,9 @@ def test_a_coordinator_publishes_the_shortlist(desktop_page, live_server):
     _in_english(page, live_server.url)
 
     page.goto(f"/staff/editions/{edition.pk}/review/")
-    assert page.get_by_text("Experts disagree").is_visible()
+    expect(page.get_by_text("Experts disagree")).to_be_visible()
     page.get_by_role("button", name="Close the review and publish the shortlist").click()
-    assert page.get_by_text("still wait for a decision").first.is_visible()
+    expect(page.get_by_text("waits for a decision").first).to_be_visible()
     assert not Shortlist.objects.exists()
 
     page.get_by_role("link", name="Record the council's decision").click()
@@ -72,8 +73,8 @@ def test_a_coordinator_publishes_the_shortlist(desktop_page, live_server):
     page.get_by_label("Cost on the ballot, tenge").fill("3100000")
     page.get_by_label("Public reason").fill("The council found it feasible")
     page.get_by_role("button", name="Record the decision").click()
-    assert page.get_by_text("The council's decision is recorded.").is_visible()
+    expect(page.get_by_text("The council's decision is recorded.")).to_be_visible()
     page.get_by_role("button", name="Close the review and publish the shortlist").click()
-    assert page.get_by_text("The review is closed and the shortlist is published.").is_visible()
+    expect(page.get_by_text("The review is closed and the shortlist is published.")).to_be_visible()
     page.screenshot(path=str(settings.BASE_DIR / "test-artifacts" / "review-published.png"), full_page=True)
     assert Shortlist.objects.get(edition=edition).published_by == people["coordinator"]

@@ -203,6 +203,8 @@ def test_internal_notes_never_appear_in_public_html(client, edition, people, lan
         response = client.get(url)
         assert response.status_code == 200, url
         assert "SECRET-NOTE" not in response.content.decode(), url
+    # The public reason does reach the proposal's page.
+    assert "Private land." in client.get(rejected.get_absolute_url()).content.decode()
     # The staff screen does show them, so the check above is not vacuous.
     sign_in(client, people["coordinator"])
     assert "SECRET-NOTE" in client.get(reverse("review:progress", args=[edition.pk])).content.decode()

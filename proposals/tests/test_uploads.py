@@ -3,7 +3,7 @@
 import io
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import override_settings
 from PIL import Image
 
@@ -77,7 +77,7 @@ def test_the_attachment_limit_and_only_the_author_adds():
     edition = make_edition(phase=Phase.PROPOSALS)
     people = cast(edition)
     proposal = make_proposal(edition, author=people["resident"])
-    with pytest.raises(Exception):
+    with pytest.raises(PermissionDenied):
         services.add_attachment(proposal=proposal, actor=people["neighbour"], upload=upload("a.jpg", image_bytes()))
     attachment = services.add_attachment(
         proposal=proposal, actor=people["resident"], upload=upload("a.jpg", image_bytes())

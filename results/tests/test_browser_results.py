@@ -3,6 +3,7 @@ from django.urls import reverse
 
 from results.services import count_edition, publish_results
 from voting.tests.paper_factories import coordinators, make_voting_edition
+from voting.tests.test_paper_browser import axe_violations
 
 from .test_end_to_end import _close, _vote
 
@@ -34,3 +35,4 @@ def test_results_page_in_each_language(page, language):
     assert page.get_by_role("heading", name=turnout).is_visible()
     assert page.locator("svg[role=img]").count() == 2  # the budget used; online versus paper
     page.screenshot(path=f"test-artifacts/results-{language}.png", full_page=True)
+    assert axe_violations(page) == []

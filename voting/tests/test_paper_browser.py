@@ -1,5 +1,7 @@
 """Two coordinators key in one paper ballot with the keyboard alone; their entries differ; one resolves it."""
 
+from pathlib import Path
+
 import pytest
 from django.urls import reverse
 
@@ -8,6 +10,19 @@ from voting.paper_models import PaperBallot, PaperState
 from voting.selectors import counted_ballots
 
 from .paper_factories import ballot_ids, coordinators, make_iin, make_voting_edition
+
+AXE = Path(__file__).resolve().parents[2] / "editions" / "tests" / "vendor" / "axe-core" / "axe.min.js"
+
+
+def axe_violations(page) -> list[str]:
+    """axe-core's WCAG 2.1 A/AA and best-practice violations (the vendored copy the public pages are checked with)."""
+    page.add_script_tag(path=str(AXE))
+    return page.evaluate(
+        # The flash messages come from base.html (an <li role="status">, reported to its owners), not these pages.
+        """async () => (await axe.run({exclude: [['.messages']]}, {
+            runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}
+        })).violations.map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))"""
+    )
 
 
 def _type_sheet(page, iin: str, name: str, numbers: str) -> None:
@@ -42,6 +57,7 @@ def test_double_entry_with_a_mismatch_resolved_by_keyboard(desktop_page, live_se
     _type_sheet(page, iin, "Aigerim Nurlanovna", "1 3")
     assert page.get_by_text("First entry saved.").is_visible()
     assert page.evaluate("document.activeElement.name") == "iin"  # ready for the next sheet
+    assert axe_violations(page) == []
 
     sign_in_browser(page, second, base_url=live_server.url)
     page.goto(url)
@@ -53,6 +69,7 @@ def test_double_entry_with_a_mismatch_resolved_by_keyboard(desktop_page, live_se
     sheet = PaperBallot.objects.get()
     assert sheet.state == PaperState.MISMATCH
     page.screenshot(path="test-artifacts/paper-mismatch.png", full_page=True)
+    assert axe_violations(page) == []
 
     # The first coordinator sees the mismatch too, takes the paper, and keeps their own reading.
     sign_in_browser(page, first, base_url=live_server.url)

@@ -78,3 +78,35 @@ def test_a_coordinator_publishes_the_shortlist(desktop_page, live_server):
     expect(page.get_by_text("The review is closed and the shortlist is published.")).to_be_visible()
     page.screenshot(path=str(settings.BASE_DIR / "test-artifacts" / "review-published.png"), full_page=True)
     assert Shortlist.objects.get(edition=edition).published_by == people["coordinator"]
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_the_review_screens_pass_axe_on_a_phone(page, live_server, language):
+    from editions.tests.test_browser_public import axe_violations
+
+    edition = make_edition(phase=Phase.REVIEW)
+    people = cast(edition.city)
+    proposal = make_proposal(edition)
+    services.assign(proposal=proposal, actor=people["coordinator"], experts=[people["anna"], people["bolat"]])
+    services.submit_assessment(proposal=proposal, actor=people["bolat"], **assessment_data())
+    page.context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}])
+    screens = {
+        "anna": [
+            "/staff/review/",
+            f"/staff/review/proposals/{proposal.pk}/",
+            f"/staff/review/proposals/{proposal.pk}/conflict/",
+        ],
+        "coordinator": [
+            f"/staff/editions/{edition.pk}/review/",
+            f"/staff/editions/{edition.pk}/review/groups/",
+            f"/staff/editions/{edition.pk}/review/proposals/{proposal.pk}/assign/",
+            f"/staff/editions/{edition.pk}/review/proposals/{proposal.pk}/decision/",
+        ],
+    }
+    found = {}
+    for who, urls in screens.items():
+        sign_in_browser(page, people[who], base_url=live_server.url)
+        for url in urls:
+            page.goto(url)
+            found[url] = axe_violations(page)
+    assert {url: v for url, v in found.items() if v} == {}

@@ -63,3 +63,33 @@ def test_a_killed_worker_loses_nothing_and_a_restarted_one_delivers_once():
 
     again = _worker("django.core.mail.backends.console.EmailBackend")
     assert "Park 7" not in again.stdout
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_claiming_at_once_never_take_the_same_message():
+    import threading
+
+    from django.db import connections
+
+    from notifications import worker
+
+    people = [make_user(email=f"p{i}@example.kz") for i in range(40)]
+    services.notify(users=people, template="notifytest/hello", context={"title": "x"}, channels=["email"])
+    claimed: dict[str, list[int]] = {}
+    barrier = threading.Barrier(2)
+
+    def claim(name: str):
+        barrier.wait()
+        try:
+            claimed[name] = worker.claim(worker_id=name, limit=25)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=claim, args=(name,)) for name in ("a", "b")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not set(claimed["a"]) & set(claimed["b"])
+    assert len(claimed["a"]) + len(claimed["b"]) == 40
+    assert Message.objects.filter(status=Status.SENDING).count() == 40

@@ -60,10 +60,16 @@ class _Data:
     weights_f: list[np.ndarray]
     mult: list[int]
     total_sat: list[int]
+    total_units: list[int]  # approvals, points or Borda points: the score shown
     num_rows: int
     num_voters: int
     max_unit: int
     sat_name: str
+    # All supporter entries flattened (for the add1 certificate): row, project, weight, satisfaction.
+    flat_rows: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    flat_proj: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    flat_w: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    flat_sat: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
 
 def _prepare(election: Election, sat: str, tie_break: TieBreak) -> _Data:
@@ -98,6 +104,7 @@ def _prepare(election: Election, sat: str, tie_break: TieBreak) -> _Data:
         weights_f=[],
         mult=mult,
         total_sat=[],
+        total_units=[],
         num_rows=len(prof.ballots),
         num_voters=int(w_all.sum()),
         max_unit=int(units.max()) if len(units) else 1,
@@ -113,7 +120,12 @@ def _prepare(election: Election, sat: str, tie_break: TieBreak) -> _Data:
         d.wsat_f.append((w * u).astype(np.float64) * mult[p])
         d.sat_f.append(u.astype(np.float64) * mult[p])
         d.weights_f.append(w.astype(np.float64))
-        d.total_sat.append(int((w * u).sum()) * mult[p])
+        d.total_units.append(int((w * u).sum()))
+        d.total_sat.append(d.total_units[-1] * mult[p])
+    d.flat_rows = rows
+    d.flat_proj = idx
+    d.flat_w = w_all[rows].astype(np.float64)
+    d.flat_sat = units.astype(np.float64) * np.asarray(mult, dtype=np.float64)[idx] if len(idx) else np.zeros(0)
     return d
 
 
@@ -317,22 +329,92 @@ def _exhaustive(d: _Data, chosen: set[int], budget: int, among: Sequence[int]) -
     return all(p in chosen or d.costs[p] > left for p in among)
 
 
+def _certify(d: _Data, low: _Run, high_b: Fraction, skip: frozenset[int]) -> _Run | None:
+    """The run at `high_b` if MES gives `low`'s outcome at every per-voter budget in [low.b, high_b], else None.
+
+    Force `low`'s picks at `high_b`. With the picks fixed, more money never raises a budget's value less
+    (voters pay `min(budget, rho * sat)` and prices fall as budgets rise), so for b' in between, budgets lie
+    below those at `high_b` and the round-r price below `rho_r(low.b)`. Project q is then never cheaper than
+    the pick at b' when sum_i w_i min(budget_i(high_b), rho_r(low.b) * sat_i) < cost_q (money at prices
+    rho_r(low.b) cannot buy it), and the run stops at the same point when each remaining project is
+    unaffordable at `high_b`. Float sums with a relative margin `_EPS`; any doubt means "no".
+    """
+    run = _Run(d, high_b)
+    run.row_class = np.zeros(d.num_rows, dtype=np.int64)
+    run.cbud_f[0] = float(high_b)
+    run.free = list(low.free)
+    costs = np.asarray(d.costs, dtype=np.float64)
+    mask = (np.asarray(d.total_sat, dtype=np.float64) > 0) & (costs > 0)
+    mask[list(skip)] = False
+    n = len(d.costs)
+    for r, pick in enumerate(low.chosen):
+        mask[pick] = False
+        if mask.any():
+            ent = mask[d.flat_proj]
+            cls = run.row_class[d.flat_rows[ent]]
+            pay = low.rho_f[r] * d.flat_sat[ent]
+            money = np.bincount(d.flat_proj[ent], weights=d.flat_w[ent] * np.minimum(run.cbud_f[cls], pay), minlength=n)
+            if np.any(money[mask] >= costs[mask] * (1 - _EPS)):
+                return None
+        rho, _ = _price_f(run, pick)
+        if rho == math.inf:  # pragma: no cover - more money keeps the pick affordable
+            return None
+        _buy(run, pick, rho)
+    if mask.any():
+        ent = mask[d.flat_proj]
+        cls = run.row_class[d.flat_rows[ent]]
+        money = np.bincount(d.flat_proj[ent], weights=d.flat_w[ent] * run.cbud_f[cls], minlength=n)
+        if np.any(money[mask] >= costs[mask] * (1 - _EPS)):
+            return None
+    return run
+
+
 def _add1(d: _Data, election: Election, skip: frozenset[int] = frozenset()) -> _Run:
-    """pabutools' iterated MES with `voter_budget_increment=1` (one currency unit per voter per step)."""
+    """pabutools' iterated MES with `voter_budget_increment=1` (one currency unit per voter per step).
+
+    pabutools tries b, b + 1, b + 2, ... and stops at the first outcome that is exhaustive (then returns it) or
+    over budget (then returns the one before). Forint budgets make that tens of thousands of runs, so stretches
+    of steps with the same outcome are skipped, galloping, when `_certify` proves the outcome constant there.
+    """
     budget = election.int_budget
     b = Fraction(budget, d.num_voters)
     step = election.scale
     supported = [p for p in range(len(d.costs)) if d.total_sat[p] > 0 and d.costs[p] > 0 and p not in skip]
-    previous: _Run | None = None
-    while True:
-        run = _run_mes(d, b, skip)
+
+    def stops(run: _Run) -> bool:
         bought = set(run.chosen) | set(run.free) | skip
-        if _spent(d, list(bought)) > budget:
-            return previous if previous is not None else run
-        if _exhaustive(d, bought, budget, supported):
-            return run
+        return _spent(d, list(bought)) > budget or _exhaustive(d, bought, budget, supported)
+
+    run = _run_mes(d, b, skip)
+    previous: _Run | None = None
+    jump = 2
+    # After a failed certificate, plain steps for a while (doubling), so that elections whose every step
+    # changes the course of the run do not pay for a certificate at each step.
+    wait = 0
+    pause = 1
+    while not stops(run):
+        while jump > 1 and wait == 0:
+            high = _certify(d, run, b + jump * step, skip)
+            if high is None:
+                jump //= 2
+                if jump == 1:
+                    wait, pause = pause, 2 * pause
+                continue
+            b += jump * step
+            run = high
+            jump *= 2
+            pause = 1
         previous = run
         b += step
+        run = _run_mes(d, b, skip)
+        wait = max(0, wait - 1)
+        jump = max(jump, 2)
+    if _spent(d, list(set(run.chosen) | set(run.free) | skip)) > budget:
+        if previous is None:
+            return run
+        # `previous` may be a forced run: recompute the real one at that budget for the explanation.
+        return _run_mes(d, b - step, skip)
+    return run
 
 
 def equal_shares(
@@ -408,7 +490,7 @@ def _outcome(
 
     def result(p: int, reason: Reason, **numbers: object) -> ProjectResult:
         pr = projects[p]
-        score = Fraction(d.total_sat[p], d.mult[p])
+        score = Fraction(d.total_units[p])
         return ProjectResult(pr.id, pr.cost, votes[p], score, reason is Reason.SELECTED, reason, **numbers)  # type: ignore[arg-type]
 
     for p in run.free:

@@ -67,3 +67,32 @@ def pabutools_winners(election: Election, rule: str) -> set[str]:
     else:
         raise ValueError(rule)
     return {p.name for p in result}
+
+
+def mes_sat_class(vote_type: str, sat: str) -> type:
+    """pabutools' satisfaction class for our MES `sat` on this ballot type."""
+    if vote_type == "approval":
+        return Cost_Sat if sat == "cost" else Cardinality_Sat
+    return Additive_Borda_Sat if vote_type == "ordinal" else Additive_Cardinal_Sat
+
+
+def pabutools_mes_winners(election: Election, sat: str = "cost", completion: str | None = None) -> set[str]:
+    """Winning ids of pabutools' `method_of_equal_shares` on the merged profile, with our completion names."""
+    from pabutools.rules import completion_by_rule_combination, method_of_equal_shares
+
+    instance, profile = parse_pabulib_from_string(pabulib.dumps(election))
+    merged = profile.as_multiprofile()
+    cls = mes_sat_class(election.vote_type, sat)
+    mes_params: dict[str, object] = {"sat_class": cls}
+    if completion in ("add1", "add1-greedy"):
+        mes_params["voter_budget_increment"] = 1
+    if completion in ("greedy", "add1-greedy"):
+        result = completion_by_rule_combination(
+            instance,
+            merged,
+            [method_of_equal_shares, greedy_utilitarian_welfare],
+            [mes_params, {"sat_class": cls, "is_sat_additive": True}],
+        )
+    else:
+        result = method_of_equal_shares(instance, merged, **mes_params)
+    return {p.name for p in result}

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.testing import sign_in
+from voting import paper
 from voting.models import Ballot
 from voting.paper_forms import parse_numbers
 from voting.paper_models import PaperBallot, PaperState
@@ -108,3 +109,30 @@ def test_project_numbers_are_read_for_each_ballot_type(ballot_type, typed, expec
     spec = ballot_for(edition, None)
     ids = [p.id for p in spec.projects]
     assert parse_numbers(typed, spec) == {ids[i]: v for i, v in expected.items()}
+
+
+def test_the_coordinators_dashboard_links_to_the_paper_voter_list_and_turnout_screens(client):
+    edition = make_voting_edition()
+    sign_in(client, coordinators(edition, 1)[0])
+    page = client.get(reverse("staff:dashboard")).content.decode()
+    for name in ("enter", "voter_list", "turnout"):
+        assert reverse(f"voting_paper:{name}", args=[edition.pk]) in page
+
+
+def test_who_voted_takes_a_fixed_number_of_queries(client, django_assert_max_num_queries):
+    from voting.services import cast_ballot
+
+    edition = make_voting_edition()
+    first, second = coordinators(edition)
+    for _n in range(5):
+        cast_ballot(user=make_voter(name="Online"), edition=edition, choices={ballot_ids(edition)[0]: 1})
+    for _n in range(3):
+        iin = make_iin()
+        for actor in (first, second):
+            paper.enter_paper_ballot(
+                edition=edition, actor=actor, iin=iin, voter_name="Paper", choices={ballot_ids(edition)[1]: 1}
+            )
+    sign_in(client, first)
+    with django_assert_max_num_queries(12):  # session, user, roles, TOTP device, edition, two reads of voters
+        page = client.get(reverse("voting_paper:voters", args=[edition.pk])).content.decode()
+    assert page.count("Online") >= 5 and page.count("Paper") >= 3

@@ -15,7 +15,9 @@ from results.models import CountRun
 def make_edition(slug: str = "aksu", *, year: int | None = None, days_ago: int = 400) -> Edition:
     """An edition whose results are out (implementation phase)."""
     now = timezone.now()
-    city, _ = City.objects.get_or_create(slug=slug, defaults={"name_kk": slug, "name_ru": slug, "name_en": slug.title()})
+    city, _ = City.objects.get_or_create(
+        slug=slug, defaults={"name_kk": slug, "name_ru": slug, "name_en": slug.title()}
+    )
     start = now - timedelta(days=days_ago)
     return Edition.objects.create(
         city=city,

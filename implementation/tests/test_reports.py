@@ -78,5 +78,7 @@ def test_the_sponsor_link_opens_the_report_without_signing_in_and_a_forged_one_d
     assert Client().get(url, {"key": key}).status_code == 200
     assert Client().get(url, {"key": key + "x"}).status_code == 403
     other = make_edition("khromtau")
-    assert Client().get(reverse("implementation:report", kwargs={"edition_id": other.pk}), {"key": key}).status_code == 403
+    assert (
+        Client().get(reverse("implementation:report", kwargs={"edition_id": other.pk}), {"key": key}).status_code == 403
+    )
     assert Client().get(url).status_code == 302

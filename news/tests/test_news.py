@@ -44,7 +44,11 @@ def test_a_coordinator_writes_and_publishes_news_with_a_photo(aksu):
     item = NewsItem.objects.get()
     assert item.is_published and item.photo and item.photo_width == 640
     assert AuditEntry.objects.filter(action="news.created").exists()
-    for language, title in (("kk", "Дауыс беру басталды"), ("ru", "Голосование началось"), ("en", "Voting has started")):
+    for language, title in (
+        ("kk", "Дауыс беру басталды"),
+        ("ru", "Голосование началось"),
+        ("en", "Voting has started"),
+    ):
         page = Client(headers={"accept-language": language}).get(reverse("news:list", kwargs={"city_slug": "aksu"}))
         assert title in page.text
 

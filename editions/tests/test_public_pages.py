@@ -76,3 +76,8 @@ def test_later_apps_fill_panels_on_the_city_home_and_edition_page(client, demo, 
     settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}]
     assert "<p>panel for aksu voting</p>" in client.get("/aksu/").content.decode()
     assert "<p>edition panel 2022</p>" in client.get("/aksu/2022/").content.decode()
+
+
+@pytest.mark.django_db
+def test_an_ordinary_city_slug_is_accepted():
+    City(slug="ekibastuz", name_kk="Екібастұз", name_ru="Экибастуз", name_en="Ekibastuz").full_clean()

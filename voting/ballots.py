@@ -15,7 +15,7 @@ from django.utils.translation import ngettext
 
 from editions.models import BallotType, District, Edition
 
-from .eligibility import split_districts
+from .eligibility import memo, split_districts
 
 EMPTY = "empty"
 NOT_ON_BALLOT = "not_on_ballot"
@@ -74,7 +74,7 @@ def _shortlist(edition: Edition):
 def ballot_for(edition: Edition, district: District | None) -> BallotSpec:
     """The projects on the ballot and the budget they share (the district's when the budget is split)."""
     budget = edition.budget
-    proposals = list(_shortlist(edition))
+    proposals = memo(edition, "shortlist", lambda: list(_shortlist(edition)))
     split = split_districts(edition)
     if split and district is not None:
         budget = split[district.pk].budget

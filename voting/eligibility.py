@@ -45,15 +45,34 @@ def closing_day(edition: Edition):
     return timezone.localdate(edition.results_start)
 
 
+def memo(edition: Edition, key: str, load):
+    """Per-instance memo: the view fetches the edition once per request, so this lasts one request and spares
+    the ballot path from reading the same rules several times."""
+    memo = edition.__dict__.setdefault("_voting_memo", {})
+    if key not in memo:
+        memo[key] = load()
+    return memo[key]
+
+
+def _edition_districts(edition: Edition) -> list[EditionDistrict]:
+    return memo(
+        edition,
+        "districts",
+        lambda: list(EditionDistrict.objects.filter(edition=edition).select_related("district")),
+    )
+
+
 def split_districts(edition: Edition) -> dict[int, EditionDistrict]:
     """The districts with a budget of their own, by district id; empty when the edition has one budget."""
-    rows = EditionDistrict.objects.filter(edition=edition, budget__isnull=False).select_related("district")
-    return {row.district_id: row for row in rows}
+    return {row.district_id: row for row in _edition_districts(edition) if row.budget is not None}
 
 
 def restriction_of(edition: Edition) -> str:
-    rules = VotingRules.objects.filter(edition=edition).only("restriction").first()
-    return rules.restriction if rules else Restriction.NONE
+    def load():
+        rules = VotingRules.objects.filter(edition=edition).only("restriction").first()
+        return rules.restriction if rules else Restriction.NONE
+
+    return memo(edition, "restriction", load)
 
 
 def _refuse(code: str, message: str) -> Eligibility:
@@ -80,7 +99,7 @@ def check(user, edition: Edition, district: District | None = None) -> Eligibili
                 NOT_ON_LIST,
                 _("Your IIN is not on this edition's voter list. Ask the project centre if you think it should be."),
             )
-    edition_districts = set(EditionDistrict.objects.filter(edition=edition).values_list("district_id", flat=True))
+    edition_districts = {row.district_id for row in _edition_districts(edition)}
     if restriction == Restriction.RESIDENTS:
         if user.district_id is None:
             return _refuse(NO_DISTRICT, _("Choose the district where you live in your profile to vote."))

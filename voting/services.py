@@ -11,7 +11,7 @@ A refusal raises VotingRefused with a code and a translated message the views sh
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -119,77 +119,91 @@ def _refuse_if_paper(participation: Participation) -> None:
         )
 
 
-@transaction.atomic
-def cast_ballot(*, user, edition: Edition, choices: Mapping[int, int], district: District | None = None) -> Cast:
-    """A first online ballot for this person (or a new one after withdrawing); refused if one already counts."""
+def _claim_participation(user, edition: Edition, district: District | None, now) -> Participation:
+    """This IIN's Participation in this budget, locked: inserted if missing, else waited for and locked.
+
+    INSERT ... ON CONFLICT DO NOTHING waits for a concurrent insert of the same IIN to commit or roll back, so
+    the SELECT ... FOR UPDATE after it always finds the one row, whoever created it.
+    """
+    Participation.objects.bulk_create(
+        [
+            Participation(
+                edition=edition,
+                district=district,
+                iin_hash=user.iin_hash,
+                user=user,
+                channel=Channel.ONLINE,
+                created_at=now,
+                updated_at=now,
+            )
+        ],
+        ignore_conflicts=True,
+    )
+    return _lock_participation(user, edition, district)
+
+
+def _validated(user, edition: Edition, choices: Mapping[int, int], district: District | None):
     _check_open(edition)
     district = _eligible(user, edition, district)
-    spec = ballots.ballot_for(edition, district)
     try:
-        clean = ballots.validate(spec, choices)
+        clean = ballots.validate(ballots.ballot_for(edition, district), choices)
     except ballots.BallotInvalid as invalid:
         raise VotingRefused(invalid.code, invalid.message) from None
-    _check_other_district(user, edition, district)
-    now = timezone.now()
-    participation = _lock_participation(user, edition, district)
-    if participation is None:
-        try:
-            with transaction.atomic():
-                participation = Participation.objects.create(
-                    edition=edition,
-                    district=district,
-                    iin_hash=user.iin_hash,
-                    user=user,
-                    channel=Channel.ONLINE,
-                    created_at=now,
-                    updated_at=now,
-                )
-        except IntegrityError:
-            # Another submission for this IIN committed first: wait for it, then judge against what it stored.
-            participation = _lock_participation(user, edition, district)
-            if participation is None:  # pragma: no cover - the row that conflicted must exist
-                raise
-    if participation.ballot_id is not None:
-        _refuse_if_paper(participation)
-        raise VotingRefused(ALREADY_VOTED, _("You have already voted. You can change your ballot instead."))
+    return district, clean
+
+
+def _record(participation: Participation, *, user, edition, district, clean, now) -> Cast:
+    """Store the new ballot and point the Participation at it; the previous ballot, if any, stops counting."""
+    previous = participation.ballot_id
     cast = store_ballot(edition=edition, district=district, choices=clean)
+    if previous is not None:
+        supersede(Ballot(pk=previous), replaced_by=cast.ballot, moment=now)
     participation.ballot = cast.ballot
     participation.channel = Channel.ONLINE
     participation.user = user
     participation.updated_at = now
     participation.save(update_fields=["ballot", "channel", "user", "updated_at"])
-    return cast
+    return Cast(ballot=cast.ballot, receipt=cast.receipt, replaced=previous is not None)
+
+
+@transaction.atomic
+def cast_ballot(*, user, edition: Edition, choices: Mapping[int, int], district: District | None = None) -> Cast:
+    """A first online ballot for this person (or a new one after withdrawing); refused if one already counts."""
+    district, clean = _validated(user, edition, choices, district)
+    _check_other_district(user, edition, district)
+    now = timezone.now()
+    participation = _claim_participation(user, edition, district, now)
+    if participation.ballot_id is not None:
+        _refuse_if_paper(participation)
+        raise VotingRefused(ALREADY_VOTED, _("You have already voted. You can change your ballot instead."))
+    return _record(participation, user=user, edition=edition, district=district, clean=clean, now=now)
 
 
 @transaction.atomic
 def replace_ballot(*, user, edition: Edition, choices: Mapping[int, int], district: District | None = None) -> Cast:
     """Replace the person's counted online ballot with a new one; the old one stays, marked replaced."""
-    _check_open(edition)
-    district = _eligible(user, edition, district)
-    spec = ballots.ballot_for(edition, district)
-    try:
-        clean = ballots.validate(spec, choices)
-    except ballots.BallotInvalid as invalid:
-        raise VotingRefused(invalid.code, invalid.message) from None
+    district, clean = _validated(user, edition, choices, district)
     participation = _lock_participation(user, edition, district)
     if participation is None or participation.ballot_id is None:
         raise VotingRefused(NO_BALLOT, _("You have no ballot to change in this edition."))
     _refuse_if_paper(participation)
-    now = timezone.now()
-    cast = store_ballot(edition=edition, district=district, choices=clean)
-    supersede(participation.ballot, replaced_by=cast.ballot, moment=now)
-    participation.ballot = cast.ballot
-    participation.updated_at = now
-    participation.save(update_fields=["ballot", "updated_at"])
-    return Cast(ballot=cast.ballot, receipt=cast.receipt, replaced=True)
+    return _record(participation, user=user, edition=edition, district=district, clean=clean, now=timezone.now())
 
 
+@transaction.atomic
 def submit_ballot(*, user, edition: Edition, choices: Mapping[int, int], district: District | None = None) -> Cast:
-    """What the confirm button does: replace the person's online ballot if they have one, else cast one."""
-    current = current_participation(user, edition, district)
-    if current is not None and current.ballot_id is not None and current.channel == Channel.ONLINE:
-        return replace_ballot(user=user, edition=edition, choices=choices, district=district)
-    return cast_ballot(user=user, edition=edition, choices=choices, district=district)
+    """What the confirm button does: cast the person's ballot, or replace their online ballot if they have one.
+
+    One transaction and one locked row, so concurrent submissions of one person queue up and the last one to
+    commit is the counted ballot.
+    """
+    district, clean = _validated(user, edition, choices, district)
+    _check_other_district(user, edition, district)
+    now = timezone.now()
+    participation = _claim_participation(user, edition, district, now)
+    if participation.ballot_id is not None:
+        _refuse_if_paper(participation)
+    return _record(participation, user=user, edition=edition, district=district, clean=clean, now=now)
 
 
 @transaction.atomic

@@ -4,6 +4,7 @@ Every step works without JavaScript: "Recalculate" posts the ballot back and the
 budget; "Review" shows the choices with a "Confirm" button that posts them again as hidden inputs.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,7 +18,10 @@ from . import ballots, eligibility, selectors, services
 from .forms import BallotForm, ReceiptForm, hidden_data, initial_from
 from .models import Channel
 
-_RECEIPT_SESSION_KEY = "voting_receipt"
+# The receipt travels to the receipt page in a short-lived signed cookie, not the session: the code never reaches
+# the database, and confirming a ballot writes nothing but the ballot.
+_RECEIPT_COOKIE = "voting_receipt"
+_RECEIPT_MAX_AGE = 600
 
 
 def _edition(edition_id: int) -> Edition:
@@ -120,22 +124,34 @@ def confirm(request, edition_id: int):
         )
     except services.VotingRefused as refused:
         return _refused(request, edition, refused.message, status=409 if refused.code.startswith("already") else 403)
-    request.session[_RECEIPT_SESSION_KEY] = {"edition": edition.pk, "code": cast.receipt, "replaced": cast.replaced}
-    return redirect("voting:done", edition_id=edition.pk)
+    response = redirect("voting:done", edition_id=edition.pk)
+    response.set_signed_cookie(
+        _RECEIPT_COOKIE,
+        f"{edition.pk}:{cast.receipt}:{int(cast.replaced)}",
+        salt=_RECEIPT_COOKIE,
+        max_age=_RECEIPT_MAX_AGE,
+        path=response.url,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Strict",
+    )
+    return response
 
 
 @never_cache
 @login_required
 def done(request, edition_id: int):
-    """The receipt, shown once: the session forgets it as soon as this page is rendered."""
+    """The receipt, shown once: the cookie that carried it is deleted by this response."""
     edition = _edition(edition_id)
-    receipt = request.session.get(_RECEIPT_SESSION_KEY)
-    if receipt and receipt.get("edition") == edition.pk:
-        del request.session[_RECEIPT_SESSION_KEY]
-    else:
-        receipt = None
+    receipt = None
+    value = request.get_signed_cookie(_RECEIPT_COOKIE, default="", salt=_RECEIPT_COOKIE, max_age=_RECEIPT_MAX_AGE)
+    parts = value.split(":")
+    if len(parts) == 3 and parts[0] == str(edition.pk):
+        receipt = {"code": parts[1], "replaced": parts[2] == "1"}
     current = services.current_participation(request.user, edition)
-    return render(request, "voting/done.html", {"edition": edition, "receipt": receipt, "current": current})
+    response = render(request, "voting/done.html", {"edition": edition, "receipt": receipt, "current": current})
+    response.delete_cookie(_RECEIPT_COOKIE, path=request.path, samesite="Strict")
+    return response
 
 
 @login_required

@@ -70,14 +70,14 @@ def make_voting_edition(*, slug: str = "aksu", budget: int = 100, ballot_type: s
     )
 
 
-def make_projects(edition, rows, *, district=None) -> list:
+def make_projects(edition, rows, *, district=None, author=None) -> list:
     """Feasible proposals on the edition's published shortlist: rows of (title, ballot cost)."""
     from proposals.models import Proposal
     from review.models import Shortlist
 
+    author = author or make_user()
     if not Shortlist.objects.filter(edition=edition).exists():
-        Shortlist.objects.create(edition=edition, published_at=timezone.now(), published_by=make_user())
-    author = make_user()
+        Shortlist.objects.create(edition=edition, published_at=timezone.now(), published_by=author)
     return [
         Proposal.objects.create(
             edition=edition,

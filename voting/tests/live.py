@@ -155,6 +155,8 @@ def prepare(n_voters: int, *, slug: str, budget: int = 100) -> tuple[object, lis
     import random
     from datetime import date, timedelta
 
+    from accounts.testing import make_user
+
     from .helpers import make_iin, make_projects, make_voter, make_voting_edition
 
     # Phones and IINs are unique site-wide: draw them per run so repeated runs on one database never collide.
@@ -162,7 +164,8 @@ def prepare(n_voters: int, *, slug: str, budget: int = 100) -> tuple[object, lis
     birth = date(1950, 1, 1) + timedelta(days=rng.randrange(15_000))
     first_phone = rng.randrange(10**8, 9 * 10**8)
     edition = make_voting_edition(slug=slug, budget=budget)
-    projects = make_projects(edition, [("A", 40), ("B", 30), ("C", 30), ("D", 20), ("E", 60)])
+    author = make_user(phone=f"+77{first_phone - 1:09d}")
+    projects = make_projects(edition, [("A", 40), ("B", 30), ("C", 30), ("D", 20), ("E", 60)], author=author)
     patterns = [(0, 1, 2), (3, 4), (1, 3), (0, 2, 3), (4,)]
     voters = []
     for n in range(n_voters):

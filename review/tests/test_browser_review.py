@@ -110,3 +110,42 @@ def test_the_review_screens_pass_axe_on_a_phone(page, live_server, language):
             page.goto(url)
             found[url] = axe_violations(page)
     assert {url: v for url, v in found.items() if v} == {}
+
+
+def test_the_journey_from_assignment_to_the_public_decision_in_kazakh(desktop_page, live_server):
+    edition = make_edition(phase=Phase.REVIEW)
+    people = cast(edition.city)
+    proposal = make_proposal(edition, title="Аулаға әткеншек")
+    page = desktop_page
+    _in_english(page, live_server.url)
+
+    sign_in_browser(page, people["coordinator"], base_url=live_server.url)
+    page.goto(f"/staff/editions/{edition.pk}/review/")
+    page.get_by_role("link", name="Assign experts").click()
+    page.get_by_label("Anna Expert").check()
+    page.get_by_role("button", name="Assign", exact=True).click()
+    expect(page.get_by_text("The experts are assigned.")).to_be_visible()
+
+    page.context.clear_cookies()
+    _in_english(page, live_server.url)
+    sign_in_browser(page, people["anna"], base_url=live_server.url)
+    page.goto(f"/staff/review/proposals/{proposal.pk}/")
+    page.get_by_label("Legal and land-ownership check").fill("Қала жері")
+    page.get_by_label("Technical feasibility").fill("Типтік жоба")
+    page.get_by_label("Maintenance needs").fill("Әкімдік")
+    page.get_by_label("Cost estimate, tenge").fill("4200000")
+    page.get_by_label("Feasible", exact=True).check()
+    page.get_by_label("Public reason").fill("Қала жерінде іске асыруға болады")
+    page.get_by_label("Internal notes (never shown publicly)").fill("INTERNAL-ONLY мердігерді тексеру")
+    page.get_by_role("button", name="Save the assessment").click()
+    expect(page.get_by_text("Your assessment is saved.")).to_be_visible()
+
+    page.context.clear_cookies()
+    page.context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": "kk", "url": live_server.url}])
+    page.goto(f"/proposals/{proposal.pk}/")
+    decision = page.locator("section.decision")
+    expect(decision).to_contain_text("Сараптама кеңесінің шешімі")
+    expect(decision).to_contain_text("Іске асыруға болады")
+    expect(decision).to_contain_text("Қала жерінде іске асыруға болады")
+    expect(decision).to_contain_text("4\u202f200\u202f000\u00a0₸")
+    assert "INTERNAL-ONLY" not in page.content()

@@ -50,9 +50,9 @@ def _check_primitive(value, where: str = "context") -> None:
 
 def _check_template(template: str, channels: Iterable[str]) -> None:
     """Fail in the caller's request (a programming error) rather than later in the worker."""
-    needed = []
+    needed = [f"{template}.subject.txt"]  # an SMS without its own template is the subject
     if Channel.EMAIL in channels:
-        needed += [f"{template}.subject.txt", f"{template}.body.txt"]
+        needed.append(f"{template}.body.txt")
     for name in needed:
         try:
             get_template(name)

@@ -550,14 +550,21 @@ def unblock_user(*, user, city, actor) -> int:
     return lifted
 
 
-def notify_merge(*, duplicate: Proposal, target: Proposal) -> list:
-    """Tell both authors (and the duplicate's followers, now the target's) that two proposals were merged.
+def notify_merge(*, duplicate: Proposal, target: Proposal, reason: str = "") -> int:
+    """Queue a message to both authors that the duplicate was merged (the notifications worker sends it)."""
+    from notifications.services import notify
 
-    TO WIRE: the one call site for notifications.services.notify(...) once that app is committed; returns the
-    people who should be told.
-    """
-    people = {duplicate.author_id: duplicate.author, target.author_id: target.author}
-    return list(people.values())
+    return notify(
+        users=[duplicate.author, target.author],
+        template="proposals/notifications/merged",
+        context={
+            "duplicate_title": duplicate.title,
+            "target_title": target.title,
+            "reason": reason,
+            "path": target.get_absolute_url(),
+        },
+        dedupe_key=f"proposals.merged:{duplicate.pk}",
+    )
 
 
 @transaction.atomic
@@ -602,5 +609,5 @@ def merge(*, duplicate: Proposal, target: Proposal, actor, reason: str = "") -> 
         before={"status": before},
         after={"status": Status.MERGED, "merged_into": target.pk, "supports_moved": moved, "reason": reason},
     )
-    notify_merge(duplicate=duplicate, target=target)
+    notify_merge(duplicate=duplicate, target=target, reason=reason)
     return target

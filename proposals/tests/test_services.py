@@ -8,8 +8,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import override_settings
 from django.utils import timezone
 
+from accounts.testing import make_user
 from audit.models import AuditEntry
 from editions.models import Phase
+from notifications.models import Message
 from proposals import services
 from proposals.models import Proposal, ProposalFollow, ProposalSupport
 
@@ -176,8 +178,8 @@ def test_a_blocked_person_cannot_propose_comment_or_support_in_that_city(edition
 
 
 def test_merge_moves_supports_and_followers_once(edition, people):
-    target = make_proposal(edition, title="Площадка")
-    duplicate = make_proposal(edition, title="Детская площадка")
+    target = make_proposal(edition, title="Площадка", author=make_user(name="A", email="a@example.kz"))
+    duplicate = make_proposal(edition, title="Детская площадка", author=make_user(name="B", email="b@example.kz"))
     both, only_dup = people["resident"], people["neighbour"]
     for user in (both,):
         services.support(proposal=target, user=user)
@@ -196,6 +198,8 @@ def test_merge_moves_supports_and_followers_once(edition, people):
     assert {duplicate.author, both, only_dup} <= set(services.followers_of(target))
     assert duplicate not in Proposal.objects.public() and duplicate in Proposal.objects.visible()
     assert AuditEntry.objects.filter(action="proposals.merged").count() == 1
+    told = Message.objects.filter(template="proposals/notifications/merged").values_list("user_id", flat=True)
+    assert {duplicate.author_id, target.author_id} <= set(told)
 
 
 def test_merge_refuses_other_editions_itself_and_decided_ones(edition, people):

@@ -220,3 +220,39 @@ def test_only_coordinators_of_the_city_enter_paper_ballots(edition):
     with pytest.raises(PermissionDenied):
         _enter(edition, outsider, make_iin(), {ballot_ids(edition)[0]: 1})
     assert not PaperBallot.objects.exists()
+
+
+def test_before_voting_opens_a_coordinator_chooses_that_paper_wins_and_it_is_audited():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    edition = make_voting_edition()
+    edition.voting_starts = edition.results_start = timezone.now() + timedelta(days=1)
+    edition.save(update_fields=["voting_starts", "results_start"])
+    coordinator = coordinators(edition, 1)[0]
+    paper.set_when_both(edition=edition, actor=coordinator, when_both="paper")
+    assert paper.when_both(edition) == WhenBoth.PAPER
+    entry = AuditEntry.objects.get(action="voting.paper_rule_set")
+    assert (entry.before, entry.after) == ({"when_both": "first"}, {"when_both": "paper"})
+    with pytest.raises(paper.PaperRefused) as refused:
+        _enter(edition, coordinator, make_iin(), {ballot_ids(edition)[0]: 1})
+    assert refused.value.code == "not_open"
+
+
+@pytest.mark.parametrize(
+    ("ballot_type", "typed", "stored"),
+    [("ranked", [2, 0], [(0, 2), (2, 1)]), ("cumulative", {0: 3, 2: 2}, [(0, 3), (2, 2)])],
+)
+def test_ranked_and_cumulative_paper_ballots_count_with_their_values(ballot_type, typed, stored):
+    edition = make_voting_edition(ballot_type=ballot_type)
+    first, second = coordinators(edition)
+    ids = ballot_ids(edition)
+    if ballot_type == "ranked":
+        choices = {ids[i]: rank for rank, i in enumerate(typed, start=1)}
+    else:
+        choices = {ids[i]: points for i, points in typed.items()}
+    iin = make_iin()
+    _enter(edition, first, iin, choices)
+    assert _enter(edition, second, iin, choices).outcome == paper.COUNTED
+    assert counted_ballots(edition) == {None: [[(str(ids[i]), value) for i, value in stored]]}

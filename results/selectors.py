@@ -122,6 +122,13 @@ def public_turnout(edition: Edition) -> dict:
     }
 
 
+def staff_turnout(edition: Edition):
+    """What the count will read: how many counted ballots, online and on paper (voting.turnout.Turnout)."""
+    from voting import turnout
+
+    return turnout.summary(edition)
+
+
 def waiting_paper_ballots(edition: Edition) -> int:
     """Paper ballots keyed in once or mismatched: a count run now would leave them out."""
     from voting.paper import open_sheets

@@ -95,6 +95,7 @@ def staff_results(request, edition_id: int):
             "edition": edition,
             "counts": selectors.comparison(edition),
             "waiting_paper": selectors.waiting_paper_ballots(edition),
+            "turnout": selectors.staff_turnout(edition),
         },
     )
 

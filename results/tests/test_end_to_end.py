@@ -117,3 +117,4 @@ def test_the_staff_screen_warns_about_paper_ballots_not_yet_counted(client):
     client.cookies["django_language"] = "en"
     page = client.get(reverse("results:staff", args=[edition.pk])).content.decode()
     assert "1 paper ballot is not counted yet" in page
+    assert "Ballots to count: 0 (online 0, on paper 0)." in page

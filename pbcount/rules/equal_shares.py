@@ -369,12 +369,15 @@ def _certify(d: _Data, low: _Run, high_b: Fraction, skip: frozenset[int]) -> _Ru
     return run
 
 
-def _add1(d: _Data, election: Election, skip: frozenset[int] = frozenset()) -> _Run:
+def _add1(d: _Data, election: Election, skip: frozenset[int] = frozenset(), until_over: bool = False) -> _Run:
     """pabutools' iterated MES with `voter_budget_increment=1` (one currency unit per voter per step).
 
     pabutools tries b, b + 1, b + 2, ... and stops at the first outcome that is exhaustive (then returns it) or
     over budget (then returns the one before). Forint budgets make that tens of thousands of runs, so stretches
     of steps with the same outcome are skipped, galloping, when `_certify` proves the outcome constant there.
+
+    `until_over`: equalshares.net's add1 (Wieliczka): ignore exhaustiveness, keep adding while the outcome stays
+    within budget (or until every supported project is bought).
     """
     budget = election.int_budget
     b = Fraction(budget, d.num_voters)
@@ -383,6 +386,8 @@ def _add1(d: _Data, election: Election, skip: frozenset[int] = frozenset()) -> _
 
     def stops(run: _Run) -> bool:
         bought = set(run.chosen) | set(run.free) | skip
+        if until_over:
+            return _spent(d, list(bought)) > budget or bought.issuperset(supported)
         return _spent(d, list(bought)) > budget or _exhaustive(d, bought, budget, supported)
 
     run = _run_mes(d, b, skip)
@@ -462,8 +467,44 @@ def _greedy_completion(election: Election, d: _Data, run: _Run, tie_break: TieBr
 
 
 def _comparison(election: Election, d: _Data, tie_break: TieBreak, sat: str) -> Outcome:
-    """Wieliczka 2023 (`equalshares/add1-comparison`): see docs/counting.md for what reproduces it."""
-    raise ValueError("completion add1-comparison is not implemented yet")
+    """Wieliczka 2023 (`equalshares/add1-comparison`), as equalshares.net describes and the official result
+    confirms (docs/counting.md): add1 that ignores exhaustiveness (raise every voter's budget by 1 while the
+    outcome stays within budget), then a comparison with the greedy count by votes: if more voters prefer the
+    greedy outcome (more satisfaction, the MES measure) than prefer MES's, the greedy outcome is used.
+    """
+    run = _add1(d, election, until_over=True)
+    mes = list(run.free) + list(run.chosen)
+    greedy_sat = "cost" if d.sat_name == "Cost_Sat" else "cardinality"
+    totals = satisfaction_totals(election, greedy_sat)
+    left = election.int_budget
+    plain: list[int] = []
+    for p in _order(election, totals, greedy_sat == "cardinality", tie_break):
+        if d.costs[p] <= left:
+            plain.append(p)
+            left -= d.costs[p]
+    prefer_mes, prefer_greedy = _preferences(d, set(mes), set(plain))
+    params = {"comparison": f"{prefer_mes} voters prefer MES, {prefer_greedy} the greedy outcome"}
+    if prefer_greedy > prefer_mes:
+        from pbcount.rules.greedy import greedy
+
+        outcome = greedy(election, tie_break=tie_break, sat=greedy_sat)
+        return Outcome(**{**outcome.__dict__, "params": {**outcome.params, **params, "completion": "add1-comparison"}})
+    outcome = _outcome(election, d, run, [], tie_break, sat, "add1-comparison")
+    return Outcome(**{**outcome.__dict__, "params": {**outcome.params, **params}})
+
+
+def _preferences(d: _Data, first: set[int], second: set[int]) -> tuple[int, int]:
+    """Voters (with multiplicity) whose satisfaction is higher under `first`, and under `second`."""
+    sat_first = np.zeros(d.num_rows)
+    sat_second = np.zeros(d.num_rows)
+    for p in first - second:
+        np.add.at(sat_first, d.rows[p], d.sat_f[p])
+    for p in second - first:
+        np.add.at(sat_second, d.rows[p], d.sat_f[p])
+    w = np.zeros(d.num_rows)
+    for p in range(len(d.costs)):
+        w[d.rows[p]] = d.weights_f[p]
+    return int(w[sat_first > sat_second].sum()), int(w[sat_second > sat_first].sum())
 
 
 def _cents(x: float) -> Fraction:

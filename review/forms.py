@@ -81,6 +81,16 @@ class AssignForm(forms.Form):
         return data
 
 
+class BulkAssignForm(AssignForm):
+    """The same choice of experts for several proposals at once (checked rows of the progress table)."""
+
+    proposals = forms.ModelMultipleChoiceField(label=_("Proposals"), queryset=None)
+
+    def __init__(self, *args, city, proposals, **kwargs):
+        super().__init__(*args, city=city, **kwargs)
+        self.fields["proposals"].queryset = proposals
+
+
 class DecisionForm(forms.Form):
     feasible = forms.TypedChoiceField(
         label=_("The council's decision"),

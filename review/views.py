@@ -9,12 +9,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from editions.permissions import get_edition_for_coordinator
 
 from . import selectors, services
-from .forms import AssessmentForm, AssignForm, ConflictForm, DecisionForm, ExpertGroupForm
+from .forms import AssessmentForm, AssignForm, BulkAssignForm, ConflictForm, DecisionForm, ExpertGroupForm
 from .models import Assessment, Assignment, ExpertGroup, Shortlist
 from .permissions import expert_cities, get_assignment_for_expert, get_proposal_for_coordinator
 
@@ -88,6 +89,7 @@ def progress(request, edition_id: int):
             "shortlist": Shortlist.objects.filter(edition=edition).select_related("published_by").first(),
             "waiting": sum(1 for r in rows if r.decision is None),
             "groups": ExpertGroup.objects.filter(city=edition.city).prefetch_related("members"),
+            "bulk_form": BulkAssignForm(city=edition.city, proposals=selectors.reviewable_proposals(edition)),
         },
     )
 
@@ -115,6 +117,42 @@ def assign(request, edition_id: int, proposal_id: int):
         "review/assign.html",
         {"edition": edition, "proposal": proposal, "form": form, "progress": selectors.progress_for(proposal)},
     )
+
+
+@login_required
+@require_POST
+def assign_many(request, edition_id: int):
+    """Assign the same experts (or group) to every proposal checked on the progress page."""
+    edition = get_edition_for_coordinator(request.user, edition_id)
+    form = BulkAssignForm(request.POST, city=edition.city, proposals=selectors.reviewable_proposals(edition))
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect("review:progress", edition_id=edition.pk)
+    done, refused = 0, []
+    for proposal in form.cleaned_data["proposals"]:
+        try:
+            services.assign(
+                proposal=proposal,
+                actor=request.user,
+                experts=form.cleaned_data["experts"],
+                group=form.cleaned_data["group"],
+            )
+        except ValidationError as error:
+            refused.append(f"#{proposal.pk}: {_error_text(error)}")
+        else:
+            done += 1
+    if done:
+        messages.success(
+            request,
+            ngettext(
+                "Experts are assigned to %(count)d proposal.", "Experts are assigned to %(count)d proposals.", done
+            )
+            % {"count": done},
+        )
+    for line in refused:
+        messages.error(request, line)
+    return redirect("review:progress", edition_id=edition.pk)
 
 
 @login_required

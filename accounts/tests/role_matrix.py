@@ -257,6 +257,10 @@ MATRIX: dict[str, Case | list[Case]] = {
         kwargs=lambda w: {"edition_id": w.edition.pk, "proposal_id": _review(w)["proposal"].pk},
         expect=coordinators_of_city(),
     ),
+    # Nothing chosen: the coordinator is sent back with the form's errors; others refused.
+    "review:assign_many": Case(
+        method="post", kwargs=lambda w: {"edition_id": w.edition.pk}, expect=coordinators_of_city(302)
+    ),
     "review:unassign": Case(
         method="post",
         kwargs=lambda w: {"edition_id": w.edition.pk, "assignment_id": _review(w)["decided_assignment"].pk},

@@ -208,3 +208,30 @@ def test_internal_notes_never_appear_in_public_html(client, edition, people, lan
     # The staff screen does show them, so the check above is not vacuous.
     sign_in(client, people["coordinator"])
     assert "SECRET-NOTE" in client.get(reverse("review:progress", args=[edition.pk])).content.decode()
+
+
+def test_a_coordinator_assigns_experts_to_several_proposals_at_once(client, edition, people):
+    first, second = make_proposal(edition), make_proposal(edition)
+    decided = _assigned(edition, people, "bolat")
+    services.submit_assessment(proposal=decided, actor=people["bolat"], **assessment_data())
+    sign_in(client, people["coordinator"])
+    html = client.get(reverse("review:progress", args=[edition.pk])).content.decode()
+    assert f'value="{first.pk}" form="bulk-assign"' in html and f'value="{decided.pk}" form="bulk-assign"' not in html
+    response = client.post(
+        reverse("review:assign_many", args=[edition.pk]),
+        {"proposals": [first.pk, second.pk, decided.pk], "experts": [people["anna"].pk, people["chingiz"].pk]},
+        follow=True,
+    )
+    text = response.content.decode()
+    assert "Experts are assigned to 2 proposals." in text and f"#{decided.pk}: " in text
+    for proposal in (first, second):
+        assert {a.expert for a in proposal.review_assignments.all()} == {people["anna"], people["chingiz"]}
+    assert not decided.review_assignments.filter(expert=people["anna"]).exists()
+
+
+def test_bulk_assignment_without_experts_is_refused(client, edition, people):
+    proposal = make_proposal(edition)
+    sign_in(client, people["coordinator"])
+    response = client.post(reverse("review:assign_many", args=[edition.pk]), {"proposals": [proposal.pk]}, follow=True)
+    assert "Choose at least one expert or an expert group." in response.content.decode()
+    assert not proposal.review_assignments.exists()

@@ -143,3 +143,12 @@ def test_the_summary_shows_cities_side_by_side():
     page = Client(headers={"accept-language": "en"}).get(reverse("implementation:summary")).text
     assert "Khromtau edition" in page and "Aksu edition" in page
     assert "9,500,000" in page or "9 500 000" in page or "9\xa0500\xa0000" in page
+
+
+def test_the_edition_page_links_to_its_projects_once_there_are_any():
+    edition = make_edition()
+    url = reverse("editions:edition", kwargs={"city_slug": edition.city.slug, "year": edition.year})
+    projects = reverse("implementation:edition", kwargs={"edition_id": edition.pk})
+    assert projects not in Client().get(url).text
+    make_record(edition)
+    assert projects in Client().get(url).text

@@ -82,3 +82,9 @@ def test_another_citys_coordinator_cannot_write_here(aksu):
     client = Client()
     sign_in(client, make_staff("coordinator", city=other))
     assert client.get(reverse("news:staff_new", kwargs={"city_id": aksu.pk})).status_code == 403
+
+
+def test_the_city_home_shows_the_latest_news(aksu):
+    _item(aksu, title_en="Fresh news")
+    page = Client(headers={"accept-language": "en"}).get(reverse("editions:city", kwargs={"city_slug": "aksu"}))
+    assert "Fresh news" in page.text

@@ -1,0 +1,16 @@
+from django import template
+
+from implementation.models import ImplementationRecord
+from implementation.selectors import totals
+
+register = template.Library()
+
+
+@register.simple_tag
+def edition_implementation(edition):
+    """Totals of the edition's implementation records, or None when there are none (for the public panels)."""
+    if edition is None:
+        return None
+    records = ImplementationRecord.objects.filter(edition=edition)
+    summary = totals(records)
+    return summary if summary.projects else None

@@ -69,7 +69,10 @@ def split_districts(edition: Edition) -> dict[int, EditionDistrict]:
 
 def restriction_of(edition: Edition) -> str:
     def load():
-        rules = VotingRules.objects.filter(edition=edition).only("restriction").first()
+        if Edition.voting_rules.is_cached(edition):  # the view's select_related("voting_rules") spares a query
+            rules = getattr(edition, "voting_rules", None)
+        else:
+            rules = VotingRules.objects.filter(edition=edition).only("restriction").first()
         return rules.restriction if rules else Restriction.NONE
 
     return memo(edition, "restriction", load)

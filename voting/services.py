@@ -11,7 +11,7 @@ A refusal raises VotingRefused with a code and a translated message the views sh
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -119,27 +119,23 @@ def _refuse_if_paper(participation: Participation) -> None:
         )
 
 
-def _claim_participation(user, edition: Edition, district: District | None, now) -> Participation:
-    """This IIN's Participation in this budget, locked: inserted if missing, else waited for and locked.
+def _insert_participation(user, edition: Edition, district: District | None, ballot: Ballot, now) -> bool:
+    """Record this IIN's first participation in this budget, pointing at `ballot`; False if the row exists.
 
-    INSERT ... ON CONFLICT DO NOTHING waits for a concurrent insert of the same IIN to commit or roll back, so
-    the SELECT ... FOR UPDATE after it always finds the one row, whoever created it.
+    INSERT ... ON CONFLICT DO NOTHING (any of the two partial unique indexes) waits for a concurrent insert of the
+    same IIN to commit or roll back, then inserts nothing; the caller then locks the existing row. One statement
+    on the usual path (a first ballot) instead of insert, select and update.
     """
-    Participation.objects.bulk_create(
-        [
-            Participation(
-                edition=edition,
-                district=district,
-                iin_hash=user.iin_hash,
-                user=user,
-                channel=Channel.ONLINE,
-                created_at=now,
-                updated_at=now,
-            )
-        ],
-        ignore_conflicts=True,
-    )
-    return _lock_participation(user, edition, district)
+    table = connection.ops.quote_name(Participation._meta.db_table)
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (edition_id, district_id, iin_hash, user_id, channel, ballot_id, created_at, "
+            "updated_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING RETURNING id",
+            [edition.pk, district.pk if district else None, user.iin_hash, user.pk, Channel.ONLINE, ballot.pk]
+            + [stamp, stamp],
+        )
+        return cursor.fetchone() is not None
 
 
 def _validated(user, edition: Edition, choices: Mapping[int, int], district: District | None):
@@ -152,10 +148,23 @@ def _validated(user, edition: Edition, choices: Mapping[int, int], district: Dis
     return district, clean
 
 
-def _record(participation: Participation, *, user, edition, district, clean, now) -> Cast:
-    """Store the new ballot and point the Participation at it; the previous ballot, if any, stops counting."""
-    previous = participation.ballot_id
+def _record(*, user, edition, district, clean, replace_only: bool, cast_only: bool) -> Cast:
+    """Store the ballot, then claim or update this IIN's Participation; the previous ballot stops counting.
+
+    The ballot is written first: on a refusal the transaction rolls back and takes it along.
+    """
+    now = timezone.now()
     cast = store_ballot(edition=edition, district=district, choices=clean)
+    if not replace_only and _insert_participation(user, edition, district, cast.ballot, now):
+        return cast
+    participation = _lock_participation(user, edition, district)
+    if participation is None or (replace_only and participation.ballot_id is None):
+        raise VotingRefused(NO_BALLOT, _("You have no ballot to change in this edition."))
+    if participation.ballot_id is not None:
+        _refuse_if_paper(participation)
+        if cast_only:
+            raise VotingRefused(ALREADY_VOTED, _("You have already voted. You can change your ballot instead."))
+    previous = participation.ballot_id
     if previous is not None:
         supersede(Ballot(pk=previous), replaced_by=cast.ballot, moment=now)
     participation.ballot = cast.ballot
@@ -171,23 +180,14 @@ def cast_ballot(*, user, edition: Edition, choices: Mapping[int, int], district:
     """A first online ballot for this person (or a new one after withdrawing); refused if one already counts."""
     district, clean = _validated(user, edition, choices, district)
     _check_other_district(user, edition, district)
-    now = timezone.now()
-    participation = _claim_participation(user, edition, district, now)
-    if participation.ballot_id is not None:
-        _refuse_if_paper(participation)
-        raise VotingRefused(ALREADY_VOTED, _("You have already voted. You can change your ballot instead."))
-    return _record(participation, user=user, edition=edition, district=district, clean=clean, now=now)
+    return _record(user=user, edition=edition, district=district, clean=clean, replace_only=False, cast_only=True)
 
 
 @transaction.atomic
 def replace_ballot(*, user, edition: Edition, choices: Mapping[int, int], district: District | None = None) -> Cast:
     """Replace the person's counted online ballot with a new one; the old one stays, marked replaced."""
     district, clean = _validated(user, edition, choices, district)
-    participation = _lock_participation(user, edition, district)
-    if participation is None or participation.ballot_id is None:
-        raise VotingRefused(NO_BALLOT, _("You have no ballot to change in this edition."))
-    _refuse_if_paper(participation)
-    return _record(participation, user=user, edition=edition, district=district, clean=clean, now=timezone.now())
+    return _record(user=user, edition=edition, district=district, clean=clean, replace_only=True, cast_only=False)
 
 
 @transaction.atomic
@@ -199,11 +199,7 @@ def submit_ballot(*, user, edition: Edition, choices: Mapping[int, int], distric
     """
     district, clean = _validated(user, edition, choices, district)
     _check_other_district(user, edition, district)
-    now = timezone.now()
-    participation = _claim_participation(user, edition, district, now)
-    if participation.ballot_id is not None:
-        _refuse_if_paper(participation)
-    return _record(participation, user=user, edition=edition, district=district, clean=clean, now=now)
+    return _record(user=user, edition=edition, district=district, clean=clean, replace_only=False, cast_only=False)
 
 
 @transaction.atomic

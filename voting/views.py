@@ -25,7 +25,7 @@ _RECEIPT_MAX_AGE = 600
 
 
 def _edition(edition_id: int) -> Edition:
-    return get_object_or_404(Edition.objects.public().select_related("city"), pk=edition_id)
+    return get_object_or_404(Edition.objects.public().select_related("city", "voting_rules"), pk=edition_id)
 
 
 def _refused(request, edition: Edition, message: str, *, status: int = 403):

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from editions.models import BallotType, District
 
 from . import ballots
+from .models import Restriction
 from .paper_models import WhenBoth
 
 _SEPARATORS = re.compile(r"[\s,;+]+")
@@ -125,3 +126,7 @@ class VoterListForm(forms.Form):
         if upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError(_("The file is larger than 20 MB."), code="too_big")
         return upload
+
+
+class RestrictionForm(forms.Form):
+    restriction = forms.ChoiceField(label=_("Who may vote"), choices=Restriction)

@@ -20,6 +20,7 @@ urlpatterns = [
     path("staff/editions/<int:edition_id>/paper/<int:sheet_id>/resolve", views.resolve, name="resolve"),
     path("staff/editions/<int:edition_id>/paper/rule", views.when_both, name="when_both"),
     path("staff/editions/<int:edition_id>/voter-list/", views.voter_list, name="voter_list"),
+    path("staff/editions/<int:edition_id>/voter-list/who-may-vote", views.restriction, name="restriction"),
     path("staff/editions/<int:edition_id>/turnout/", views.turnout_page, name="turnout"),
     path("staff/editions/<int:edition_id>/turnout/voters/", views.voters, name="voters"),
 ]

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,7 +14,7 @@ from editions.permissions import get_edition_for_coordinator
 
 from . import ballots, eligibility, paper, turnout, voterlist
 from .models import VoterListEntry
-from .paper_forms import PaperBallotForm, ResolveForm, VoterListForm, WhenBothForm
+from .paper_forms import PaperBallotForm, ResolveForm, RestrictionForm, VoterListForm, WhenBothForm
 from .paper_models import PaperBallot, PaperState
 
 _POLLING_POINT = "paper_polling_point"
@@ -191,8 +192,24 @@ def voter_list(request, edition_id: int):
             "shown_rejected": report.rejected[:1000] if report else [],
             "listed": VoterListEntry.objects.filter(edition=edition).count(),
             "restriction": eligibility.restriction_of(edition),
+            "restriction_form": RestrictionForm(initial={"restriction": eligibility.restriction_of(edition)}),
         },
     )
+
+
+@login_required
+@require_POST
+def restriction(request, edition_id: int):
+    edition = get_edition_for_coordinator(request.user, edition_id)
+    form = RestrictionForm(request.POST)
+    if form.is_valid():
+        try:
+            voterlist.set_restriction(edition=edition, actor=request.user, restriction=form.cleaned_data["restriction"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Saved."))
+    return redirect("voting_paper:voter_list", edition_id=edition.pk)
 
 
 @login_required

@@ -11,7 +11,7 @@ import csv
 import io
 from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -111,3 +111,29 @@ def import_voter_list(*, edition: Edition, actor, data: bytes | str) -> VoterLis
         after={"added": report.added, "rejected": len(report.rejected)},
     )
     return report
+
+
+@transaction.atomic
+def set_restriction(*, edition: Edition, actor, restriction: str):
+    """Choose who may vote (everyone of age, the voter list, residents); fixed once voting opens."""
+    from .models import Restriction, VotingRules
+
+    if not is_coordinator(actor, edition.city):
+        raise PermissionDenied
+    if edition.voting_has_opened:
+        raise ValidationError(_("Who may vote is fixed once voting has opened."))
+    rules, _created = VotingRules.objects.select_for_update().get_or_create(edition=edition)
+    before = rules.restriction
+    rules.restriction = Restriction(restriction)
+    rules.save(update_fields=["restriction"])
+    record_action(
+        actor=actor,
+        action="voting.restriction_set",
+        target=rules,
+        edition_id=edition.pk,
+        summary=f"who may vote: {restriction}",
+        before={"restriction": before},
+        after={"restriction": restriction},
+        public=True,
+    )
+    return rules

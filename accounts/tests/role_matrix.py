@@ -221,6 +221,12 @@ MATRIX: dict[str, Case | list[Case]] = {
         expect=coordinators_of_city(302),
     ),
     "voting_paper:voter_list": Case(kwargs=lambda w: {"edition_id": w.edition.pk}, expect=coordinators_of_city()),
+    "voting_paper:restriction": Case(
+        method="post",
+        kwargs=lambda w: {"edition_id": w.edition.pk},
+        data={"restriction": "none"},
+        expect=coordinators_of_city(302),
+    ),
     "voting_paper:turnout": Case(kwargs=lambda w: {"edition_id": w.edition.pk}, expect=coordinators_of_city()),
     "voting_paper:voters": Case(kwargs=lambda w: {"edition_id": w.edition.pk}, expect=coordinators_of_city()),
     "results:compare": Case(

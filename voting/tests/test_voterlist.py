@@ -47,3 +47,24 @@ def test_the_upload_page_shows_the_report(client):
     assert "Added: 1. Rejected lines: 1." in page
     assert "not 12 digits" in page
     assert VoterListEntry.objects.count() == 1
+
+
+def test_a_coordinator_restricts_voting_to_the_list_before_voting_opens_and_it_is_a_public_decision(client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from editions.models import Edition
+    from voting.eligibility import restriction_of
+
+    edition = make_voting_edition()
+    coordinator = coordinators(edition, 1)[0]
+    sign_in(client, coordinator)
+    url = reverse("voting_paper:restriction", args=[edition.pk])
+    client.post(url, {"restriction": "voter_list"})
+    assert restriction_of(edition) == "none"  # voting is open: fixed
+    edition.voting_starts = edition.results_start = timezone.now() + timedelta(days=1)
+    edition.save(update_fields=["voting_starts", "results_start"])
+    assert client.post(url, {"restriction": "voter_list"}).status_code == 302
+    assert restriction_of(Edition.objects.get(pk=edition.pk)) == "voter_list"  # restriction_of memoises per object
+    assert AuditEntry.objects.get(action="voting.restriction_set").public

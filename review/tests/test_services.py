@@ -272,3 +272,29 @@ def test_decisions_are_queued_for_the_author_and_followers(edition, people):
     assert {m.user for m in messages} == {people["resident"], follower}
     assert messages.first().context["feasible"] is True
     assert "SECRET-NOTE" not in str(messages.first().context)
+
+
+def test_the_audit_log_records_assessments_without_internal_notes(edition, people):
+    proposal = make_proposal(edition)
+    services.assign(proposal=proposal, actor=people["coordinator"], experts=[people["anna"], people["bolat"]])
+    _assess(proposal, people["anna"])
+    _assess(proposal, people["anna"], cost=4_100_000)  # revised before the decision
+    actions = list(
+        AuditEntry.objects.filter(target_id=str(proposal.pk), action__startswith="review.").values_list(
+            "action", flat=True
+        )
+    )
+    assert sorted(actions) == ["review.assessed", "review.assessment_revised", "review.assigned"]
+    assert not any("SECRET-NOTE" in str(e.after) + e.summary for e in AuditEntry.objects.all())
+
+
+def test_the_coordinator_records_decisions_only_during_the_review(edition, people):
+    proposal = make_proposal(edition)
+    services.assign(proposal=proposal, actor=people["coordinator"], experts=[people["anna"], people["bolat"]])
+    _assess(proposal, people["anna"])
+    _assess(proposal, people["bolat"], recommendation="not_feasible")
+    set_phase(edition, Phase.VOTING)
+    with pytest.raises(ValidationError):
+        services.record_decision(
+            proposal=proposal, actor=people["coordinator"], feasible=False, ballot_cost=None, reason="Late"
+        )

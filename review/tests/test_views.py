@@ -235,3 +235,22 @@ def test_bulk_assignment_without_experts_is_refused(client, edition, people):
     response = client.post(reverse("review:assign_many", args=[edition.pk]), {"proposals": [proposal.pk]}, follow=True)
     assert "Choose at least one expert or an expert group." in response.content.decode()
     assert not proposal.review_assignments.exists()
+
+
+def test_the_assessment_page_lists_the_proposals_files(client, edition, people):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from proposals.models import ProposalAttachment
+
+    proposal = _assigned(edition, people, "anna", latitude="52.041000", longitude="76.927000")
+    file = ProposalAttachment.objects.create(
+        proposal=proposal,
+        kind="document",
+        file=SimpleUploadedFile("estimate.pdf", b"%PDF-1.4"),
+        original_name="smeta.pdf",
+        size=8,
+    )
+    sign_in(client, people["anna"])
+    html = client.get(reverse("review:assess", args=[proposal.pk])).content.decode()
+    assert "smeta.pdf" in html and reverse("proposals:attachment", args=[proposal.pk, file.pk]) in html
+    assert "52.041000, 76.927000" in html

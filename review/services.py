@@ -159,7 +159,8 @@ def save_expert_group(*, city: City, name: str, members, actor, group: ExpertGro
 def assign(*, proposal, actor, experts=(), group: ExpertGroup | None = None) -> list[Assignment]:
     """Assign one or several experts, or a group's members, to a proposal; returns the new assignments.
 
-    Allowed while proposals are collected and during the review, until the proposal is decided.
+    Allowed while proposals are collected and during the review, until the proposal is decided. During the
+    review phase the proposal goes "in review" (proposals.services.start_review).
     """
     from proposals import services as proposal_services
 
@@ -198,7 +199,10 @@ def assign(*, proposal, actor, experts=(), group: ExpertGroup | None = None) -> 
             summary=", ".join(str(a.expert) for a in created),
             after={"experts": [a.expert_id for a in created], "group": group.pk if group else None},
         )
-    if proposal.status == "submitted":
+    # Only once the review phase has begun: an "in review" proposal can no longer be edited by its author, who
+    # may edit until the proposals phase ends. Proposals assigned earlier go under review with their first
+    # assessment.
+    if proposal.status == "submitted" and proposal.edition.phase == Phase.REVIEW:
         proposal_services.start_review(proposal=proposal, actor=actor)
     return created
 
@@ -311,6 +315,10 @@ def submit_assessment(
         "public_reason": public_reason.strip(),
         "internal_notes": internal_notes,
     }
+    if proposal.status == "submitted":
+        from proposals import services as proposal_services
+
+        proposal = proposal_services.start_review(proposal=proposal, actor=actor)
     assessment, created = Assessment.objects.update_or_create(proposal=proposal, expert=actor, defaults=fields)
     # Internal notes stay out of the audit log's before/after: the log is read more widely than this screen.
     record_action(

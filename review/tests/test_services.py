@@ -102,6 +102,16 @@ def test_a_declared_conflict_blocks_the_assessment(edition, people):
     assert AuditEntry.objects.filter(action="review.conflict_declared").exists()
 
 
+def test_assigning_while_proposals_are_collected_leaves_the_author_free_to_edit(people):
+    edition = make_edition(phase=Phase.PROPOSALS, city=people["anna"].staff_roles.get().city)
+    proposal = make_proposal(edition)
+    services.assign(proposal=proposal, actor=people["coordinator"], experts=[people["anna"], people["bolat"]])
+    assert _refresh(proposal).status == "submitted"
+    set_phase(edition, Phase.REVIEW)
+    _assess(_refresh(proposal), people["anna"])
+    assert _refresh(proposal).status == "in_review"
+
+
 def test_assessments_are_refused_outside_the_review_phase(people):
     edition = make_edition(phase=Phase.PROPOSALS, city=people["anna"].staff_roles.get().city)
     proposal = make_proposal(edition)

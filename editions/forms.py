@@ -120,7 +120,7 @@ class EditionForm(forms.ModelForm):
             return
         for field in DATE_FIELDS:
             saved, value = getattr(self.instance, field), data.get(field)
-            if value is not None and value == saved.replace(second=0, microsecond=0):
+            if value is not None and value in (saved.replace(second=0, microsecond=0), saved.replace(microsecond=0)):
                 data[field] = saved
 
     def _clean_dates(self, data):
@@ -140,7 +140,9 @@ class EditionForm(forms.ModelForm):
         now = timezone.now()
         for field in DATE_FIELDS:
             value = data.get(field)
-            if value is not None and value != getattr(self.instance, field) and value <= now:
+            if self.fields[field].disabled or value is None:
+                continue
+            if value != getattr(self.instance, field) and value <= now:
                 self.add_error(field, PAST_DATE)
 
     def _clean_ballot(self, data):

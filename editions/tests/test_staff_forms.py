@@ -185,12 +185,16 @@ def test_a_role_goes_to_an_existing_phone_number():
 
 
 def test_dates_sent_back_unchanged_keep_their_seconds(aksu, edition):
-    Edition.objects.filter(pk=edition.pk).update(voting_starts=edition.voting_starts + timedelta(seconds=42))
+    Edition.objects.filter(pk=edition.pk).update(
+        announcement_starts=edition.announcement_starts - timedelta(days=2, microseconds=7),
+        voting_starts=edition.voting_starts + timedelta(seconds=42, microseconds=5),
+    )
     edition.refresh_from_db()
     data = post_data(
         **{f: getattr(edition, f).astimezone(ALMATY).strftime("%Y-%m-%dT%H:%M") for f in services.DATE_FIELDS}
     )
     data["tie_break_seed"] = "seed"
     form = forms.EditionForm(data, instance=edition, city=aksu)
+    assert form.fields["announcement_starts"].disabled  # it has passed; a disabled date is never "moved"
     assert form.is_valid(), form.errors
     assert form.cleaned_data["voting_starts"] == edition.voting_starts

@@ -43,11 +43,7 @@ class MultipleFileField(forms.FileField):
 class ProposalForm(forms.ModelForm):
     """The resident's proposal. Every text field is optional for a draft; services check completeness on submit."""
 
-    photos = MultipleFileField(
-        label=_("Photos and documents"),
-        help_text=_("JPEG, PNG, WebP or GIF photos and PDF documents, up to %(mb)d MB each.")
-        % {"mb": conf.max_upload_bytes() // 2**20},
-    )
+    photos = MultipleFileField(label=_("Add photos or documents"))
 
     class Meta:
         model = Proposal
@@ -83,6 +79,9 @@ class ProposalForm(forms.ModelForm):
         self.edition = edition
         self.existing_attachments = existing_attachments
         self.fields["title"].required = True
+        self.fields["photos"].help_text = _(
+            "JPEG, PNG, WebP or GIF photos and PDF documents, up to %(mb)d MB each."
+        ) % {"mb": conf.max_upload_bytes() // 2**20}
         self.fields["category"].queryset = Category.objects.filter(edition=edition)
         districts = District.objects.filter(city=edition.city)
         if edition.edition_districts.exists():

@@ -24,6 +24,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Status(models.TextChoices):
@@ -81,7 +82,7 @@ class Proposal(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="proposals", verbose_name=_("author")
     )
     title = models.CharField(_("title"), max_length=200)
-    summary = models.CharField(_("summary"), max_length=500, blank=True)
+    summary = models.CharField(pgettext_lazy("proposal", "in short"), max_length=500, blank=True)
     description = models.TextField(_("description"), blank=True)
     problem = models.TextField(_("problem it solves"), blank=True)
     category = models.ForeignKey(

@@ -45,14 +45,14 @@ def _images_prefetch():
 
 
 def city_list(request, city_slug: str):
-    """The city's proposals: the newest announced edition that has reached the proposals phase."""
+    """The city's proposals: its newest announced edition that has reached the proposals phase (or just the
+    newest announced one, whose list is still empty)."""
     city = get_object_or_404(City, slug=city_slug)
-    editions = [
-        e for e in Edition.objects.public().filter(city=city).order_by("-year") if e.phase != Phase.ANNOUNCEMENT
-    ]
+    editions = list(Edition.objects.public().filter(city=city).order_by("-year"))
     if not editions:
         raise Http404
-    return redirect("proposals:edition_list", edition_id=editions[0].pk)
+    started = [e for e in editions if e.phase != Phase.ANNOUNCEMENT]
+    return redirect("proposals:edition_list", edition_id=(started or editions)[0].pk)
 
 
 def edition_list(request, edition_id: int):

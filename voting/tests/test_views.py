@@ -144,3 +144,12 @@ def test_every_ballot_type_goes_through_the_form(client, voter, edition, project
 def test_the_receipt_page_is_public(client, edition):
     response = client.get(_url("receipt", edition), {"code": "ABCD-EFGH-JKMN"})
     assert response.status_code == 200 and "No ballot of this edition has this code" in response.content.decode()
+
+
+def test_the_edition_page_invites_to_vote_while_voting_is_open(client, edition):
+    url = reverse("editions:edition", kwargs={"city_slug": edition.city.slug, "year": edition.year})
+    page = client.get(url).content.decode()
+    assert _url("ballot", edition) in page and _url("receipt", edition) in page
+    with time_machine.travel(edition.results_start + timedelta(days=1)):
+        page = client.get(url).content.decode()
+    assert _url("ballot", edition) not in page and _url("receipt", edition) in page

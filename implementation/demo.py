@@ -205,6 +205,12 @@ def _khromtau(context) -> int:
             actual_start=date(*start),
             actual_end=date(*end),
         )
+        if record.latitude is None:
+            # Around Khromtau's centre (50.2526 N, 58.4353 E), one point per project, spread over the town.
+            ImplementationRecord.objects.filter(pk=record.pk).update(
+                latitude=round(50.2526 + 0.004 * ((int(pid) % 5) - 2), 6),
+                longitude=round(58.4353 + 0.006 * ((int(pid) // 5) - 1) + 0.001 * (int(pid) % 3), 6),
+            )
         for text, when in MILESTONES[language]:
             day = date(*start) if when == "start" else date(*end)
             Milestone.objects.get_or_create(record=record, date=day, title=text, defaults={"language": language})

@@ -1,5 +1,6 @@
 """Public project pages and summary; the coordinator's implementation screen, milestones, imports, reports."""
 
+from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
@@ -31,6 +32,15 @@ def _record(edition: Edition, record_id: int) -> ImplementationRecord:
     return get_object_or_404(ImplementationRecord.objects.for_list(), pk=record_id, edition=edition)
 
 
+def _map_tiles() -> dict:
+    """The same tiles as the proposals map (none in tests: no outside network)."""
+    if apps.is_installed("proposals"):
+        from proposals import conf
+
+        return conf.map_tiles()
+    return {"url": "", "attribution": ""}
+
+
 def edition_projects(request, edition_id: int):
     edition = _public_edition(edition_id)
     form = FilterForm(request.GET or None, edition=edition)
@@ -41,7 +51,19 @@ def edition_projects(request, edition_id: int):
         "form": form,
         "records": records,
         "totals": selectors.totals(records),
-        "mapped": [r for r in records if r.latitude is not None and r.longitude is not None],
+        "points": [
+            {
+                "title": r.title,
+                "lat": float(r.latitude),
+                "lon": float(r.longitude),
+                "url": r.get_absolute_url(),
+                "status": str(r.get_status_display()),
+                "progress": r.progress,
+            }
+            for r in records
+            if r.latitude is not None and r.longitude is not None
+        ],
+        "tiles": _map_tiles(),
     }
     return render(request, "implementation/edition.html", context)
 

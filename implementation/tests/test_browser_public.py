@@ -35,3 +35,4 @@ def test_public_implementation_and_news_pages_are_accessible(page, live_server, 
         assert axe_violations(page) == [], f"{name} ({language})"
     page.goto(urls["projects"])
     assert page.locator(".projects li").count() == 13
+    assert page.locator("#implementation-map .leaflet-marker-icon").count() == 13

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from editions.models import Category, District
@@ -138,8 +139,8 @@ class ProposalForm(forms.ModelForm):
 SORTS = {
     "newest": ("-submitted_at", "-pk"),
     "supported": ("-supports_count", "-submitted_at", "-pk"),
-    "cost": ("estimated_cost", "pk"),
-    "-cost": ("-estimated_cost", "-pk"),
+    "cost": ("cost", "pk"),
+    "-cost": ("-cost", "-pk"),
 }
 
 
@@ -172,6 +173,8 @@ class BrowseForm(forms.Form):
         ]
 
     def apply(self, queryset):
+        """Filter and sort; the cost is the council's ballot cost once decided, the author's estimate before."""
+        queryset = queryset.annotate(cost=Coalesce("ballot_cost", "estimated_cost"))
         if not self.is_valid():
             return queryset.order_by(*SORTS["newest"])
         data = self.cleaned_data
@@ -184,9 +187,9 @@ class BrowseForm(forms.Form):
         if data["status"]:
             queryset = queryset.filter(status=data["status"])
         if data["cost_min"] is not None:
-            queryset = queryset.filter(estimated_cost__gte=data["cost_min"])
+            queryset = queryset.filter(cost__gte=data["cost_min"])
         if data["cost_max"] is not None:
-            queryset = queryset.filter(estimated_cost__lte=data["cost_max"])
+            queryset = queryset.filter(cost__lte=data["cost_max"])
         return queryset.order_by(*SORTS.get(data["sort"] or "newest"))
 
 

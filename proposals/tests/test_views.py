@@ -139,6 +139,12 @@ def test_list_filters_sorts_and_searches(client, edition):
     assert "Стадион" in html and "Скамейки" not in html
     page = client.get(url, {"sort": "-cost"})
     assert [p.pk for p in page.context["page"].object_list] == [dear.pk, cheap.pk]
+    decided = make_proposal(
+        edition, title="Фонтан", status="feasible", estimated_cost=12_000_000, ballot_cost=3_000_000
+    )
+    html = client.get(url, {"cost_max": 5_000_000}).content.decode()
+    assert "Фонтан" in html  # the council's ballot cost counts once decided
+    assert decided.display_cost == 3_000_000
 
 
 def test_the_list_makes_the_same_number_of_queries_for_10_and_500_proposals(client, edition, people):

@@ -222,6 +222,8 @@ def turnout_page(request, edition_id: int):
         {
             "edition": edition,
             "turnout": summary,
+            "day_max": max((row.total for _day, row in summary.by_day), default=0) or 1,
+            "day_chart_height": 3 * len(summary.by_day),
             "demographics": turnout.demographic_table(edition, public=False),
             "sexes": [name for _code, name in turnout.SEXES],
             "counts": _state_counts(edition),

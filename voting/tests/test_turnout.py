@@ -61,6 +61,8 @@ def test_the_voter_list_shows_who_voted_never_how(client, voted):
     assert "Playground" not in page and "Benches" not in page
     page = client.get(reverse("voting_paper:turnout", args=[edition.pk])).content.decode()
     assert "Voted: 14 (online 13, on paper 1)." in page
+    # One day of votes: a bar of online votes (13 of 14, 93%) and paper ones after it, drawn on the server.
+    assert 'viewBox="0 0 100 3"' in page and 'width="93"' in page and 'x="93" y="0" width="7"' in page
 
 
 def test_age_bands_cover_every_age():

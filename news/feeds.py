@@ -20,7 +20,9 @@ class NewsFeed(Feed):
             raise Http404
         translation.activate(lang)
         request.LANGUAGE_CODE = lang
-        return get_object_or_404(City, slug=city_slug)
+        city = get_object_or_404(City, slug=city_slug)
+        city.feed_request = request  # per request, for absolute photo URLs (the Feed instance is shared)
+        return city
 
     def title(self, city):
         return _("News: %(city)s") % {"city": city.programme or city.name}
@@ -32,7 +34,10 @@ class NewsFeed(Feed):
         return _("News of the participatory budget of %(city)s.") % {"city": city.name}
 
     def items(self, city):
-        return NewsItem.objects.published().filter(city=city).select_related("city")[:30]
+        items = list(NewsItem.objects.published().filter(city=city).select_related("city")[:30])
+        for item in items:
+            item.feed_request = city.feed_request
+        return items
 
     def item_title(self, item):
         return item.title
@@ -45,6 +50,15 @@ class NewsFeed(Feed):
 
     def item_updateddate(self, item):
         return item.updated_at
+
+    def item_enclosure_url(self, item):
+        return item.feed_request.build_absolute_uri(item.photo.url) if item.photo else None
+
+    def item_enclosure_length(self, item):
+        return item.photo.size if item.photo else None
+
+    def item_enclosure_mime_type(self, item):
+        return "image/jpeg" if item.photo else None
 
 
 class AtomNewsFeed(NewsFeed):

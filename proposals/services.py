@@ -340,10 +340,12 @@ def unsupport(*, proposal: Proposal, user) -> bool:
     return bool(deleted)
 
 
+@transaction.atomic
 def follow(*, proposal: Proposal, user) -> ProposalFollow:
     return ProposalFollow.objects.get_or_create(proposal=proposal, user=user)[0]
 
 
+@transaction.atomic
 def unfollow(*, proposal: Proposal, user) -> None:
     ProposalFollow.objects.filter(proposal=proposal, user=user).delete()
 

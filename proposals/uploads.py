@@ -67,7 +67,6 @@ def _encode(image: Image.Image, *, side: int) -> tuple[bytes, str, int, int]:
 
 
 def _process_image(upload, name: str) -> Processed:
-    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
     try:
         upload.seek(0)
         with Image.open(upload) as probe:
@@ -76,6 +75,8 @@ def _process_image(upload, name: str) -> Processed:
         with Image.open(upload) as image:
             if image.format not in IMAGE_FORMATS:
                 raise ValidationError(_("Photos must be JPEG, PNG, WebP or GIF images."))
+            if image.width * image.height > MAX_PIXELS:
+                raise Image.DecompressionBombError("too many pixels")
             image.load()
             image = ImageOps.exif_transpose(image)
             full, ext, width, height = _encode(image, side=MAX_SIDE)

@@ -85,3 +85,11 @@ def test_the_attachment_limit_and_only_the_author_adds():
     assert attachment.thumbnail and attachment.width == 1200
     with pytest.raises(ValidationError):
         services.add_attachment(proposal=proposal, actor=people["resident"], upload=upload("b.jpg", image_bytes()))
+
+
+def test_an_image_with_too_many_pixels_is_refused_before_decoding(monkeypatch):
+    from proposals import uploads
+
+    monkeypatch.setattr(uploads, "MAX_PIXELS", 100 * 100)
+    with pytest.raises(ValidationError):
+        process_upload(upload("huge.png", image_bytes("PNG", size=(200, 200)), "image/png"))

@@ -254,3 +254,25 @@ def test_the_assessment_page_lists_the_proposals_files(client, edition, people):
     html = client.get(reverse("review:assess", args=[proposal.pk])).content.decode()
     assert "smeta.pdf" in html and reverse("proposals:attachment", args=[proposal.pk, file.pk]) in html
     assert "52.041000, 76.927000" in html
+
+
+def test_typed_html_is_escaped_on_the_staff_screens(client, edition, people):
+    payload = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+    proposal = _assigned(edition, people, "anna", "bolat", title=payload)
+    services.submit_assessment(
+        proposal=proposal,
+        actor=people["anna"],
+        **assessment_data(public_reason=payload, internal_notes=payload, legal_check=payload),
+    )
+    services.submit_assessment(
+        proposal=proposal, actor=people["bolat"], **assessment_data(recommendation="not_feasible")
+    )
+    sign_in(client, people["coordinator"])
+    for url in (
+        reverse("review:progress", args=[edition.pk]),
+        reverse("review:decide", args=[edition.pk, proposal.pk]),
+        reverse("review:assign", args=[edition.pk, proposal.pk]),
+    ):
+        html = client.get(url).content.decode()
+        assert "<script>alert" not in html and "<img src=x" not in html, url
+        assert "&lt;script&gt;" in html, url

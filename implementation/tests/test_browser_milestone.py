@@ -32,6 +32,8 @@ def test_a_coordinator_adds_a_milestone_with_a_photo_and_a_follower_is_emailed(
     sign_in_browser(page, coordinator, base_url=live_server.url)
     page.context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
     page.goto(reverse("implementation:staff", kwargs={"edition_id": edition.pk}))
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "implementation-staff.png"), full_page=True)
     page.get_by_role("link", name="Add a milestone").first.click()
     page.fill("input[name=date]", "2024-06-15")
     page.fill("input[name=title]", "Foundation poured")

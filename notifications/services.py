@@ -16,7 +16,7 @@ Areas call these; this module imports only accounts (through the user model) and
 """
 
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -145,14 +145,28 @@ def is_following(user, target: models.Model) -> bool:
     return Follow.objects.filter(user=user, target_type=target_type, target_id=target_id).exists()
 
 
+# Apps that keep their own follow table register it here (from AppConfig.ready), so every caller of
+# followers_of() sees those followers too:  register_follow_source("proposals.proposal", lambda p: <user id qs>)
+_FOLLOW_SOURCES: dict[str, Callable[[models.Model], models.QuerySet]] = {}
+
+
+def register_follow_source(model_label: str, user_ids: Callable[[models.Model], models.QuerySet]) -> None:
+    """`user_ids(target)` returns a queryset of the ids of the users following `target` in the app's own table."""
+    _FOLLOW_SOURCES[model_label.lower()] = user_ids
+
+
 def followers_of(*targets: models.Model):
     """Active people following any of the targets (e.g. a proposal and its implementation record), once each."""
     query = models.Q(pk__in=[])
     for target in targets:
         target_type, target_id = _target_key(target)
         query |= models.Q(target_type=target_type, target_id=target_id)
-    user_ids = Follow.objects.filter(query).values("user_id")
-    return get_user_model().objects.filter(pk__in=user_ids, is_active=True)
+    people = models.Q(pk__in=Follow.objects.filter(query).values("user_id"))
+    for target in targets:
+        source = _FOLLOW_SOURCES.get(target._meta.label_lower)
+        if source is not None:
+            people |= models.Q(pk__in=source(target))
+    return get_user_model().objects.filter(people, is_active=True)
 
 
 def set_preferences(*, user, email_enabled: bool, sms_enabled: bool, email: str, language: str) -> Preference:

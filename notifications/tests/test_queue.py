@@ -182,3 +182,14 @@ def test_preferences_page_saves_channels_and_language():
     assert (a.email, a.language) == ("new@example.kz", "kk")
     preference = services.preference_for(a)
     assert not preference.email_enabled and preference.sms_enabled
+
+
+def test_an_apps_own_follow_table_counts_once_registered(monkeypatch):
+    from accounts.models import User
+
+    a, b = _resident(), _resident()
+    target = make_user()
+    monkeypatch.setattr(services, "_FOLLOW_SOURCES", {})
+    services.follow(user=a, target=target)
+    services.register_follow_source("accounts.User", lambda t: User.objects.filter(pk=b.pk).values("pk"))
+    assert sorted(u.pk for u in services.followers_of(target)) == sorted([a.pk, b.pk])

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from editions.models import City
-from editions.permissions import is_coordinator
+from editions.permissions import get_edition_for_coordinator, is_coordinator
 
 from . import services
 from .forms import NewsForm
@@ -33,6 +33,13 @@ def _city_for_coordinator(user, city_id: int) -> City:
     if not is_coordinator(user, city):
         raise PermissionDenied
     return city
+
+
+@login_required
+def staff_for_edition(request, edition_id: int):
+    """The coordinators' dashboard links per edition; news belong to the edition's city."""
+    edition = get_edition_for_coordinator(request.user, edition_id)
+    return redirect("news:staff_list", city_id=edition.city_id)
 
 
 @login_required

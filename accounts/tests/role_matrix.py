@@ -374,6 +374,7 @@ MATRIX: dict[str, Case | list[Case]] = {
     "news:detail": Case(kwargs=lambda w: {"city_slug": w.city.slug, "pk": _news_item(w).pk}, expect=everyone(200)),
     "news:rss": Case(kwargs=lambda w: {"city_slug": w.city.slug, "lang": "ru"}, expect=everyone(200)),
     "news:atom": Case(kwargs=lambda w: {"city_slug": w.city.slug, "lang": "kk"}, expect=everyone(200)),
+    "news:staff_for_edition": Case(kwargs=lambda w: {"edition_id": w.edition.pk}, expect=coordinators_of_city(302)),
     "news:staff_list": Case(kwargs=lambda w: {"city_id": w.city.pk}, expect=coordinators_of_city()),
     "news:staff_new": Case(kwargs=lambda w: {"city_id": w.city.pk}, expect=coordinators_of_city()),
     "news:staff_edit": Case(

@@ -74,7 +74,7 @@ def _shortlist(edition: Edition):
 def ballot_for(edition: Edition, district: District | None) -> BallotSpec:
     """The projects on the ballot and the budget they share (the district's when the budget is split)."""
     budget = edition.budget
-    proposals = memo(edition, "shortlist", lambda: list(_shortlist(edition)))
+    proposals = memo(edition, "shortlist", lambda: tuple(_shortlist(edition)), shared=True)
     split = split_districts(edition)
     if split and district is not None:
         budget = split[district.pk].budget

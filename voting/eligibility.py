@@ -6,8 +6,10 @@ the edition asks for it, and for an edition whose budget is split, a district of
 Whether voting is open, and whether this IIN has already voted, are the services' business (voting.services).
 """
 
+import time
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -45,20 +47,43 @@ def closing_day(edition: Edition):
     return timezone.localdate(edition.results_start)
 
 
-def memo(edition: Edition, key: str, load):
-    """Per-instance memo: the view fetches the edition once per request, so this lasts one request and spares
-    the ballot path from reading the same rules several times."""
-    memo = edition.__dict__.setdefault("_voting_memo", {})
-    if key not in memo:
-        memo[key] = load()
-    return memo[key]
+# Once voting has opened, an edition's districts, budgets and shortlist are locked (editions and review refuse
+# changes), so each server process may keep them for a few seconds instead of reading them for every ballot.
+_shared: dict[tuple, tuple[float, object]] = {}
+
+
+def _shared_key(edition: Edition, key: str) -> tuple | None:
+    if not edition.voting_has_opened or not getattr(settings, "VOTING_RULES_CACHE_SECONDS", 10):
+        return None
+    # The dates are part of the key: a test database that reuses a primary key never sees another edition's rows.
+    return (edition.pk, edition.voting_starts, edition.results_start, key)
+
+
+def memo(edition: Edition, key: str, load, *, shared: bool = False):
+    """Per-instance memo (the view fetches the edition once per request), and with `shared`, a per-process
+    cache for a few seconds once voting has opened: the ballot path reads the rules once, not per ballot."""
+    local = edition.__dict__.setdefault("_voting_memo", {})
+    if key in local:
+        return local[key]
+    shared_key = _shared_key(edition, key) if shared else None
+    now = time.monotonic()
+    if shared_key is not None and (hit := _shared.get(shared_key)) and hit[0] > now:
+        local[key] = hit[1]
+        return hit[1]
+    local[key] = value = load()
+    if shared_key is not None:
+        if len(_shared) > 1000:
+            _shared.clear()
+        _shared[shared_key] = (now + getattr(settings, "VOTING_RULES_CACHE_SECONDS", 10), value)
+    return value
 
 
 def _edition_districts(edition: Edition) -> list[EditionDistrict]:
     return memo(
         edition,
         "districts",
-        lambda: list(EditionDistrict.objects.filter(edition=edition).select_related("district")),
+        lambda: tuple(EditionDistrict.objects.filter(edition=edition).select_related("district")),
+        shared=True,
     )
 
 

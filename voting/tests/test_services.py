@@ -163,3 +163,14 @@ def test_choices_keep_their_values(edition, projects):
     edition.save()
     services.cast_ballot(user=make_voter(), edition=edition, choices={projects[0].pk: 7, projects[2].pk: 3})
     assert sorted(BallotChoice.objects.values_list("value", flat=True)) == [3, 7]
+
+
+def test_the_ballot_is_read_once_per_process_while_voting(edition, projects, django_assert_num_queries):
+    from editions.models import Edition
+    from voting import ballots
+
+    ballots.ballot_for(Edition.objects.get(pk=edition.pk), None)
+    another_request = Edition.objects.get(pk=edition.pk)
+    with django_assert_num_queries(0):
+        spec = ballots.ballot_for(another_request, None)
+    assert [p.title for p in spec.projects] == ["Playground", "Benches", "Lights"]

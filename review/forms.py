@@ -117,13 +117,18 @@ class ExpertGroupForm(forms.Form):
     name = forms.CharField(label=_("Group name"), max_length=150)
     members = forms.ModelMultipleChoiceField(label=_("Members"), queryset=None, widget=forms.CheckboxSelectMultiple)
 
-    def __init__(self, *args, city, **kwargs):
+    def __init__(self, *args, city, group: ExpertGroup | None = None, **kwargs):
+        if group is not None:
+            kwargs.setdefault("initial", {"name": group.name, "members": list(group.members.all())})
         super().__init__(*args, **kwargs)
-        self.city = city
+        self.city, self.group = city, group
         self.fields["members"].queryset = city_experts(city)
 
     def clean_name(self):
         name = self.cleaned_data["name"].strip()
-        if ExpertGroup.objects.filter(city=self.city, name=name).exists():
+        others = ExpertGroup.objects.filter(city=self.city, name=name)
+        if self.group is not None:
+            others = others.exclude(pk=self.group.pk)
+        if others.exists():
             raise forms.ValidationError(_("A group with this name already exists."))
         return name

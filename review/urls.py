@@ -12,6 +12,7 @@ urlpatterns = [
     path("review/proposals/<int:proposal_id>/conflict/", views.conflict, name="conflict"),
     path("editions/<int:edition_id>/review/", views.progress, name="progress"),
     path("editions/<int:edition_id>/review/groups/", views.groups, name="groups"),
+    path("editions/<int:edition_id>/review/groups/<int:group_id>/", views.groups, name="group_edit"),
     path("editions/<int:edition_id>/review/assign/", views.assign_many, name="assign_many"),
     path("editions/<int:edition_id>/review/proposals/<int:proposal_id>/assign/", views.assign, name="assign"),
     path("editions/<int:edition_id>/review/assignments/<int:assignment_id>/remove/", views.unassign, name="unassign"),

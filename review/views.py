@@ -205,9 +205,11 @@ def publish(request, edition_id: int):
 
 
 @login_required
-def groups(request, edition_id: int):
+def groups(request, edition_id: int, group_id: int | None = None):
+    """The city's expert groups: create one, or (with `group_id`) rename it and change its members."""
     edition = get_edition_for_coordinator(request.user, edition_id)
-    form = ExpertGroupForm(request.POST or None, city=edition.city)
+    group = None if group_id is None else get_object_or_404(ExpertGroup, pk=group_id, city=edition.city)
+    form = ExpertGroupForm(request.POST or None, city=edition.city, group=group)
     if request.method == "POST" and form.is_valid():
         try:
             services.save_expert_group(
@@ -215,6 +217,7 @@ def groups(request, edition_id: int):
                 name=form.cleaned_data["name"],
                 members=form.cleaned_data["members"],
                 actor=request.user,
+                group=group,
             )
         except ValidationError as error:
             form.add_error(None, _error_text(error))
@@ -227,6 +230,7 @@ def groups(request, edition_id: int):
         {
             "edition": edition,
             "form": form,
+            "group": group,
             "groups": ExpertGroup.objects.filter(city=edition.city).prefetch_related("members"),
         },
     )

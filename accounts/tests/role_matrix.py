@@ -259,6 +259,10 @@ MATRIX: dict[str, Case | list[Case]] = {
     "review:conflict": Case(kwargs=lambda w: {"proposal_id": _review(w)["proposal"].pk}, expect=experts_of_city()),
     "review:progress": Case(kwargs=lambda w: {"edition_id": w.edition.pk}, expect=coordinators_of_city()),
     "review:groups": Case(kwargs=lambda w: {"edition_id": w.edition.pk}, expect=coordinators_of_city()),
+    "review:group_edit": Case(
+        kwargs=lambda w: {"edition_id": w.edition.pk, "group_id": _review(w)["group"].pk},
+        expect=coordinators_of_city(),
+    ),
     "review:assign": Case(
         kwargs=lambda w: {"edition_id": w.edition.pk, "proposal_id": _review(w)["proposal"].pk},
         expect=coordinators_of_city(),
@@ -395,10 +399,10 @@ def _unsubscribe_token(user) -> str:
 
 
 def _review(world: World) -> dict:
-    """A submitted proposal assigned to the world's expert, and a decided one with an assignment (made once)."""
+    """A submitted proposal assigned to the world's expert, a decided one with an assignment, an expert group."""
     if not hasattr(world, "review"):
         from proposals.models import Proposal
-        from review.models import Assignment
+        from review.models import Assignment, ExpertGroup
 
         def proposal(status: str, **fields):
             return Proposal.objects.create(
@@ -408,6 +412,7 @@ def _review(world: World) -> dict:
         submitted, decided = proposal("submitted"), proposal("not_feasible", decision_reason="Private land")
         Assignment.objects.create(proposal=submitted, expert=world.users["expert"])
         world.review = {
+            "group": ExpertGroup.objects.create(city=world.city, name="Roads"),
             "proposal": submitted,
             "decided_assignment": Assignment.objects.create(proposal=decided, expert=world.users["expert"]),
         }

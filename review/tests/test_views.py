@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from accounts.testing import sign_in
 from editions.models import Phase
 from review import services
-from review.models import Assessment, Shortlist
+from review.models import Assessment, ExpertGroup, Shortlist
 
 from .factories import assessment_data, cast, make_edition, make_proposal
 
@@ -276,3 +276,17 @@ def test_typed_html_is_escaped_on_the_staff_screens(client, edition, people):
         html = client.get(url).content.decode()
         assert "<script>alert" not in html and "<img src=x" not in html, url
         assert "&lt;script&gt;" in html, url
+
+
+def test_a_coordinator_creates_and_changes_an_expert_group(client, edition, people):
+    sign_in(client, people["coordinator"])
+    url = reverse("review:groups", args=[edition.pk])
+    assert client.post(url, {"name": "Roads", "members": [people["anna"].pk]}).status_code == 302
+    group = ExpertGroup.objects.get(city=edition.city)
+    response = client.post(url, {"name": "Roads", "members": [people["bolat"].pk]})
+    assert "A group with this name already exists." in response.content.decode()
+    edit = reverse("review:group_edit", args=[edition.pk, group.pk])
+    assert "Anna Expert" in client.get(edit).content.decode()
+    assert client.post(edit, {"name": "Roads and lights", "members": [people["bolat"].pk]}).status_code == 302
+    group.refresh_from_db()
+    assert (group.name, list(group.members.all())) == ("Roads and lights", [people["bolat"]])

@@ -410,6 +410,16 @@ def report(*, proposal: Proposal, reporter, reason: str, comment: Comment | None
 # --- Moderation (coordinators) --------------------------------------------------------------------------
 
 
+def _notify_author_hidden(*, proposal: Proposal, reason: str) -> int:
+    from notifications.services import notify
+
+    return notify(
+        users=[proposal.author],
+        template="proposals/notifications/hidden",
+        context={"title": proposal.title, "reason": reason, "path": proposal.get_absolute_url()},
+    )
+
+
 @transaction.atomic
 def hide_proposal(*, proposal: Proposal, actor, reason: str) -> Proposal:
     """Hide a proposal with a reason its author sees; `restore_proposal` brings it back."""
@@ -425,6 +435,7 @@ def hide_proposal(*, proposal: Proposal, actor, reason: str) -> Proposal:
         proposal, Status.HIDDEN, actor=actor, reason=reason, fields=["status_before_hiding", "moderation_reason"]
     )
     _resolve_reports(proposal=proposal, actor=actor, comment=None)
+    _notify_author_hidden(proposal=proposal, reason=reason.strip())
     record_action(
         actor=actor,
         action="proposals.hidden",

@@ -104,6 +104,7 @@ def test_browsing_with_filters_then_commenting_and_supporting(page, live_server,
     _russian(page, live_server.url)
     page.goto(f"/editions/{edition.pk}/proposals/")
     assert page.locator(".proposal-card").count() == 2
+    page.get_by_text("Поиск и фильтры").click()  # folded on a phone
     page.fill("#id_cost_min", "5000000")
     page.get_by_role("button", name="Показать").click()
     assert page.locator(".proposal-card").count() == 1

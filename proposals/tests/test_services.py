@@ -142,6 +142,8 @@ def test_replies_are_one_level_deep_and_edits_close_after_fifteen_minutes(editio
 
 
 def test_hide_with_a_reason_then_restore(edition, people):
+    people["resident"].email = "aigerim@example.kz"
+    people["resident"].save()
     proposal = make_proposal(edition, author=people["resident"], status="in_review")
     services.report(proposal=proposal, reporter=people["neighbour"], reason="Реклама")
     with pytest.raises(PermissionDenied):
@@ -153,6 +155,7 @@ def test_hide_with_a_reason_then_restore(edition, people):
     assert (proposal.status, proposal.moderation_reason) == ("hidden", "Advertising")
     assert proposal not in Proposal.objects.public()
     assert proposal.reports.get().resolved_by == people["coordinator"]
+    assert Message.objects.filter(template="proposals/notifications/hidden", user=people["resident"]).exists()
     services.restore_proposal(proposal=proposal, actor=people["coordinator"])
     proposal.refresh_from_db()
     assert (proposal.status, proposal.moderation_reason) == ("in_review", "")

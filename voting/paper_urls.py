@@ -17,6 +17,7 @@ app_name = "voting_paper"
 urlpatterns = [
     path("staff/editions/<int:edition_id>/paper/", views.enter, name="enter"),
     path("staff/editions/<int:edition_id>/paper/mismatches/", views.mismatches, name="mismatches"),
+    path("staff/editions/<int:edition_id>/paper/print/", views.printable, name="print"),
     path("staff/editions/<int:edition_id>/paper/<int:sheet_id>/resolve", views.resolve, name="resolve"),
     path("staff/editions/<int:edition_id>/paper/rule", views.when_both, name="when_both"),
     path("staff/editions/<int:edition_id>/voter-list/", views.voter_list, name="voter_list"),

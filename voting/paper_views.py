@@ -236,3 +236,13 @@ def voters(request, edition_id: int):
     edition = get_edition_for_coordinator(request.user, edition_id)
     page = Paginator(turnout.voters(edition), 100).get_page(request.GET.get("page"))
     return render(request, "voting/paper/voters.html", {"edition": edition, "page": page})
+
+
+@login_required
+def printable(request, edition_id: int):
+    """The paper ballot to print for polling points: the same numbers the entry screen reads."""
+    edition = get_edition_for_coordinator(request.user, edition_id)
+    split = eligibility.split_districts(edition)
+    return render(
+        request, "voting/paper/print.html", {"edition": edition, "ballot_lists": _ballot_lists(edition, split)}
+    )

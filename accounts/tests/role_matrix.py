@@ -207,6 +207,7 @@ MATRIX: dict[str, Case | list[Case]] = {
     # Paper ballots, the voter list and turnout: the coordinators of the edition's city only.
     "voting_paper:enter": Case(kwargs=lambda w: {"edition_id": w.edition.pk}, expect=coordinators_of_city()),
     "voting_paper:mismatches": Case(kwargs=lambda w: {"edition_id": w.edition.pk}, expect=coordinators_of_city()),
+    "voting_paper:print": Case(kwargs=lambda w: {"edition_id": w.edition.pk}, expect=coordinators_of_city()),
     "voting_paper:resolve": Case(
         method="post",
         kwargs=lambda w: {"edition_id": w.edition.pk, "sheet_id": 1},

@@ -136,3 +136,12 @@ def test_who_voted_takes_a_fixed_number_of_queries(client, django_assert_max_num
     with django_assert_max_num_queries(12):  # session, user, roles, TOTP device, edition, two reads of voters
         page = client.get(reverse("voting_paper:voters", args=[edition.pk])).content.decode()
     assert page.count("Online") >= 5 and page.count("Paper") >= 3
+
+
+def test_the_printable_ballot_numbers_projects_as_the_entry_screen_reads_them(client):
+    edition = make_voting_edition()
+    sign_in(client, coordinators(edition, 1)[0])
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("voting_paper:print", args=[edition.pk])).content.decode()
+    assert '<td>1</td><th scope="row">Playground</th>' in page and '<td>3</td><th scope="row">Lights</th>' in page
+    assert "must not exceed the budget of 150 ₸" in page

@@ -181,3 +181,12 @@ def run_once(*, worker_id: str | None = None, limit: int = 50, now=None) -> Outc
     for message_id in claim(worker_id=worker_id, limit=limit, now=now):
         deliver(message_id, worker_id=worker_id, outcome=outcome, now=now)
     return outcome
+
+
+def purge(*, older_than: timedelta) -> int:
+    """Delete finished messages (sent, skipped, failed) queued before now - older_than; the queue stays small."""
+    cutoff = timezone.now() - older_than
+    deleted, _ = Message.objects.filter(
+        status__in=[Status.SENT, Status.SKIPPED, Status.FAILED], created_at__lt=cutoff
+    ).delete()
+    return deleted

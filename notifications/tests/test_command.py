@@ -43,3 +43,25 @@ def test_loop_stops_cleanly_on_sigterm(monkeypatch):
         signal.signal(signal.SIGINT, previous[1])
     assert len(calls) == 2 and len(mail.outbox) == 1
     assert "1 sent" in out.getvalue()
+
+
+def test_purge_deletes_only_old_finished_messages():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from notifications.models import Message, Status
+
+    person = make_user(email="a@example.kz")
+    for key in ("old-sent", "old-queued", "new-sent"):
+        services.notify(users=[person], template="notifytest/hello", context={}, channels=["email"], dedupe_key=key)
+    long_ago = timezone.now() - timedelta(days=100)
+    Message.objects.filter(dedupe_key="old-sent").update(status=Status.SENT, created_at=long_ago)
+    Message.objects.filter(dedupe_key="old-queued").update(
+        created_at=long_ago, next_attempt_at=timezone.now() + timedelta(days=1)
+    )
+    Message.objects.filter(dedupe_key="new-sent").update(status=Status.SENT)
+    out = StringIO()
+    call_command("send_notifications", "--once", "--purge-days", "90", stdout=out)
+    assert "1 old messages deleted" in out.getvalue()
+    assert sorted(Message.objects.values_list("dedupe_key", flat=True)) == ["new-sent", "old-queued"]

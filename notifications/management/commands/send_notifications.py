@@ -2,6 +2,7 @@
 
 import signal
 import time
+from datetime import timedelta
 
 from django.core.management.base import BaseCommand
 
@@ -17,8 +18,17 @@ class Command(BaseCommand):
         mode.add_argument("--loop", action="store_true", help="keep polling until SIGTERM/SIGINT")
         parser.add_argument("--batch", type=int, default=50, help="messages claimed at a time")
         parser.add_argument("--sleep", type=float, default=5.0, help="seconds between polls when idle (--loop)")
+        parser.add_argument(
+            "--purge-days",
+            type=int,
+            default=None,
+            help="first delete sent, skipped and failed messages older than this",
+        )
 
-    def handle(self, *args, once=False, loop=False, batch=50, sleep=5.0, **options):
+    def handle(self, *args, once=False, loop=False, batch=50, sleep=5.0, purge_days=None, **options):
+        if purge_days is not None:
+            purged = worker.purge(older_than=timedelta(days=purge_days))
+            self.stdout.write(f"notifications: {purged} old messages deleted")
         worker_id = worker.new_worker_id()
         stopping = {"now": False}
 

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -165,6 +166,42 @@ def _after_save(request, proposal: Proposal, form: ProposalForm, action: str):
     return redirect(proposal)
 
 
+def _keep_photos(request, form: ProposalForm, *, edition, proposal: Proposal | None) -> Proposal | None:
+    """On a form with errors, keep the photos that passed: a browser cannot refill a file input, so they are
+    stored with a draft (new or the one being edited) together with the fields that were valid."""
+    cleaned = getattr(form, "cleaned_data", {})
+    photos = cleaned.get("photos") if "photos" not in form.errors else None
+    if not photos or (proposal is not None and proposal.status != Status.DRAFT):
+        return None
+    data = {name: cleaned[name] for name in ProposalForm.Meta.fields if name in cleaned}
+    try:
+        with transaction.atomic():
+            kept = services.save_draft(edition=edition, author=request.user, data=data, proposal=proposal)
+            for _upload, processed in photos:
+                services.add_attachment(proposal=kept, actor=request.user, upload=processed)
+    except ValidationError:
+        return None
+    messages.info(request, _("Your photos and documents are kept with a draft; correct the marked fields."))
+    return kept
+
+
+def _form_page(request, form, *, edition, proposal, status: int, left: int | None = None, open_now: bool = True):
+    return render(
+        request,
+        "proposals/form.html",
+        {
+            "form": form,
+            "edition": edition,
+            "proposal": proposal,
+            "attachments": list(proposal.attachments.all()) if proposal else [],
+            "open_now": open_now,
+            "left": left,
+            "tiles": conf.map_tiles(),
+        },
+        status=status,
+    )
+
+
 @login_required
 def new(request, edition_id: int):
     edition = get_public_edition(edition_id)
@@ -172,45 +209,22 @@ def new(request, edition_id: int):
         raise PermissionDenied
     open_now = edition.phase == Phase.PROPOSALS
     left = services.proposals_left(user=request.user, edition=edition)
-    form = ProposalForm(request.POST or None, request.FILES or None, edition=edition)
-    status = 200
-    if request.method == "POST":
-        if not open_now:
-            raise PermissionDenied
-        if form.is_valid():
-            proposal = _save_form(request, form, edition=edition, proposal=None)
-            if proposal is not None:
-                response = _after_save(request, proposal, form, request.POST.get("action", "draft"))
-                if response is not None:
-                    return response
-                return render(
-                    request,
-                    "proposals/form.html",
-                    {
-                        "form": form,
-                        "edition": edition,
-                        "proposal": proposal,
-                        "open_now": True,
-                        "left": left,
-                        "attachments": list(proposal.attachments.all()),
-                        "tiles": conf.map_tiles(),
-                    },
-                    status=400,
-                )
-        status = 400
-    return render(
-        request,
-        "proposals/form.html",
-        {
-            "form": form,
-            "edition": edition,
-            "proposal": None,
-            "open_now": open_now,
-            "left": left,
-            "tiles": conf.map_tiles(),
-        },
-        status=status,
-    )
+    posted = request.method == "POST"
+    form = ProposalForm(request.POST if posted else None, request.FILES if posted else None, edition=edition)
+    if not posted:
+        return _form_page(request, form, edition=edition, proposal=None, status=200, left=left, open_now=open_now)
+    if not open_now:
+        raise PermissionDenied
+    proposal = None
+    if form.is_valid():
+        proposal = _save_form(request, form, edition=edition, proposal=None)
+        if proposal is not None:
+            response = _after_save(request, proposal, form, request.POST.get("action", "draft"))
+            if response is not None:
+                return response
+    else:
+        proposal = _keep_photos(request, form, edition=edition, proposal=None)
+    return _form_page(request, form, edition=edition, proposal=proposal, status=400, left=left)
 
 
 @login_required
@@ -236,6 +250,8 @@ def edit(request, pk: int):
                 if response is not None:
                     return response
                 attachments = list(saved.attachments.all())
+        elif _keep_photos(request, form, edition=edition, proposal=proposal) is not None:
+            attachments = list(proposal.attachments.all())
         status = 400
     return render(
         request,

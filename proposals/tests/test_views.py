@@ -59,6 +59,20 @@ def test_a_validation_error_keeps_everything_typed(client, edition, people):
     assert Proposal.objects.count() == 0
 
 
+def test_valid_photos_are_kept_with_a_draft_when_another_field_is_wrong(client, edition, people):
+    sign_in(client, people["resident"])
+    data = _form(edition, estimated_cost=999_000_000)
+    data["photos"] = upload("двор.jpg", image_bytes())
+    data["action"] = "submit"
+    response = client.post(reverse("proposals:new", args=[edition.pk]), data)
+    assert response.status_code == 400
+    proposal = Proposal.objects.get()
+    assert (proposal.status, proposal.title, proposal.estimated_cost) == ("draft", data["title"], None)
+    assert proposal.attachments.count() == 1
+    html = response.content.decode()
+    assert reverse("proposals:edit", args=[proposal.pk]) in html and "999000000" in html
+
+
 def test_submitting_an_incomplete_draft_saves_it_and_shows_what_is_missing(client, edition, people):
     sign_in(client, people["resident"])
     data = _form(edition, problem="")

@@ -1,0 +1,164 @@
+"""Benchmark: pbcount against pabutools 1.2.3 on the shared .pb files, both in this one process.
+
+Usage: .venv/bin/python bench/bench_count.py [PBDATA_DIR] [--only SUBSTRING] [--min-voters N]
+                                            [--limit SECONDS] [--no-pabutools] [--rules greedy,mes,...]
+
+Per file: parse time of each (pabutools `parse_pabulib`, pbcount `pabulib.read`), then per rule the time of
+each and the ratio pabutools / pbcount. pabutools runs as its users call it (the plain profile, default
+tie-breaking); a call that takes longer than `--limit` seconds (default 60) is stopped and shown as ">limit",
+its ratio as a lower bound. The last lines give the totals and the overall ratio (parse included).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import resource
+import signal
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from pbcount import pabulib  # noqa: E402
+from pbcount.rules import count  # noqa: E402
+
+RULES = ["greedy", "greedy-per-cost", "phragmen", "mes", "mes/add1", "mes/greedy", "mes/add1-greedy"]
+
+
+class Timeout(Exception):
+    pass
+
+
+def _alarm(signum: int, frame: object) -> None:
+    raise Timeout
+
+
+def timed(fn: Callable[[], Any], limit: int | None = None) -> float | None:
+    """Seconds taken by fn(), or None when it ran past `limit` (pure-Python code: SIGALRM interrupts it)."""
+    gc.collect()
+    if limit:
+        signal.signal(signal.SIGALRM, _alarm)
+        signal.alarm(limit)
+    start = time.perf_counter()
+    try:
+        fn()
+    except Timeout:
+        return None
+    finally:
+        if limit:
+            signal.alarm(0)
+    return time.perf_counter() - start
+
+
+def pabutools_call(rule: str, vote_type: str, instance: Any, profile: Any, top: int) -> Callable[[], Any]:
+    from pabutools.election import Additive_Borda_Sat, Additive_Cardinal_Sat, Cardinality_Sat, Cost_Sat
+    from pabutools.rules import (
+        completion_by_rule_combination,
+        greedy_utilitarian_welfare,
+        method_of_equal_shares,
+        sequential_phragmen,
+    )
+
+    from pbcount.tests.pabutools_bridge import city_points_sat
+
+    mes_sat = {"approval": Cost_Sat, "cumulative": Additive_Cardinal_Sat, "ordinal": Additive_Borda_Sat}[vote_type]
+    if rule == "greedy":
+        sat = Cost_Sat if vote_type == "approval" else city_points_sat(top)
+        return lambda: greedy_utilitarian_welfare(instance, profile, sat_class=sat)
+    if rule == "greedy-per-cost":
+        sat = {"approval": Cardinality_Sat, "cumulative": Additive_Cardinal_Sat, "ordinal": Additive_Borda_Sat}
+        return lambda: greedy_utilitarian_welfare(instance, profile, sat_class=sat[vote_type], is_sat_additive=True)
+    if rule == "phragmen":
+        return lambda: sequential_phragmen(instance, profile)
+    mes_params: dict[str, Any] = {"sat_class": mes_sat}
+    if "add1" in rule:
+        mes_params["voter_budget_increment"] = 1
+    if rule.endswith("greedy"):
+        rules = [method_of_equal_shares, greedy_utilitarian_welfare]
+        params = [mes_params, {"sat_class": mes_sat, "is_sat_additive": True}]
+        return lambda: completion_by_rule_combination(instance, profile, rules, params)
+    return lambda: method_of_equal_shares(instance, profile, **mes_params)
+
+
+def ours_call(rule: str, election: Any) -> Callable[[], Any]:
+    if rule.startswith("mes"):
+        completion = rule.split("/")[1] if "/" in rule else None
+        return lambda: count(election, "mes", completion=completion)
+    return lambda: count(election, rule)
+
+
+def fmt(t: float | None, limit: int | None) -> str:
+    return f">{limit}" if t is None else f"{t:.3f}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("pbdata", nargs="?", default=str(ROOT.parent / "shared" / "pbdata"))
+    parser.add_argument("--only", help="only files whose name contains this")
+    parser.add_argument("--min-voters", type=int, default=0)
+    parser.add_argument("--limit", type=int, default=60, help="seconds per pabutools call")
+    parser.add_argument("--no-pabutools", action="store_true", help="time pbcount only")
+    parser.add_argument("--rules", default=",".join(RULES))
+    args = parser.parse_args()
+    rules = args.rules.split(",")
+    files = sorted(Path(args.pbdata).glob("*.pb"), key=lambda p: p.stat().st_size)
+    totals = {"ours": 0.0, "theirs": 0.0, "ours_matched": 0.0}
+    print(f"{'file':48} {'rule':16} {'pbcount s':>10} {'pabutools s':>12} {'ratio':>8}")
+    for path in files:
+        if args.only and args.only not in path.name:
+            continue
+        holder: dict[str, Any] = {}
+        t_ours = timed(lambda h=holder, f=path: h.__setitem__("e", pabulib.read(f)))
+        election = holder["e"]
+        if election.num_voters < args.min_voters:
+            continue
+        assert t_ours is not None
+        t_theirs: float | None = None
+        if not args.no_pabutools:
+            from pabutools.election.pabulib import parse_pabulib
+
+            t_theirs = timed(lambda h=holder, f=path: h.__setitem__("p", parse_pabulib(str(f))))
+        name = path.stem[:48]
+        ratio = "" if t_theirs is None else f"{t_theirs / t_ours:.0f}x"
+        print(f"{name:48} {'parse':16} {t_ours:10.3f} {fmt(t_theirs, None):>12} {ratio:>8}", flush=True)
+        totals["ours"] += t_ours
+        if t_theirs is not None:
+            totals["theirs"] += t_theirs
+            totals["ours_matched"] += t_ours
+        top = election.max_length or len(election.projects)
+        for rule in rules:
+            if rule == "phragmen" and election.vote_type != "approval":
+                continue
+            ours = timed(ours_call(rule, election))
+            assert ours is not None
+            totals["ours"] += ours
+            theirs = None
+            if not args.no_pabutools:
+                instance, profile = holder["p"]
+                theirs = timed(pabutools_call(rule, election.vote_type, instance, profile, top), args.limit)
+                if theirs is not None:
+                    totals["theirs"] += theirs
+                    totals["ours_matched"] += ours
+            if args.no_pabutools:
+                shown, ratio = "-", ""
+            else:
+                shown = fmt(theirs, args.limit)
+                ratio = f">{args.limit / ours:.0f}x" if theirs is None else f"{theirs / ours:.0f}x"
+            print(f"{'':48} {rule:16} {ours:10.3f} {shown:>12} {ratio:>8}", flush=True)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"pbcount total: {totals['ours']:.2f} s; peak memory of this process {peak:.0f} MB")
+    if totals["ours_matched"]:
+        overall = totals["theirs"] / totals["ours_matched"]
+        print(
+            f"where pabutools finished: pabutools {totals['theirs']:.1f} s, pbcount {totals['ours_matched']:.2f} s, "
+            f"ratio {overall:.0f}x (parse included)"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -90,3 +90,29 @@ def test_fifty_voters_at_once_store_fifty_ballots(setup):
     assert all(type(o).__name__ == "Cast" for o in outcomes), outcomes
     assert Ballot.objects.counted().count() == N and Participation.objects.count() == N
     assert len(selectors.counted_ballots(edition)[None]) == N
+
+
+def test_fifty_first_submissions_of_one_voter_through_the_one_statement_path(setup):
+    edition, projects = setup
+    voter = make_voter()
+    calls = [
+        lambda i=i: services.submit_ballot(user=voter, edition=edition, choices={projects[i % 3].pk: 1})
+        for i in range(N)
+    ]
+    outcomes = _race(calls)
+    assert all(type(o).__name__ == "Cast" for o in outcomes), outcomes
+    assert Participation.objects.count() == 1 and Ballot.objects.counted().count() == 1
+    assert Participation.objects.get().ballot == Ballot.objects.counted().get()
+    # No ballot without its choices and none outside the replaced_by chain.
+    assert not Ballot.objects.filter(choices__isnull=True).exists()
+    assert Ballot.objects.exclude(superseded_at=None).filter(replaced_by=None).count() == 0
+
+
+def test_fifty_voters_submitting_at_once_store_fifty_ballots(setup):
+    edition, projects = setup
+    voters = [make_voter() for _ in range(N)]
+    calls = [lambda v=v: services.submit_ballot(user=v, edition=edition, choices={projects[0].pk: 1}) for v in voters]
+    outcomes = _race(calls)
+    assert all(type(o).__name__ == "Cast" for o in outcomes), outcomes
+    assert Ballot.objects.count() == N and Participation.objects.count() == N
+    assert selectors.counted_ballots(edition) == {None: [[(str(projects[0].pk), 1)]] * N}

@@ -65,6 +65,7 @@ def test_a_resident_submits_a_proposal_with_a_photo_in_russian(page, live_server
     _russian(page, live_server.url)
     page.goto(f"/editions/{edition.pk}/proposals/new/")
     assert page.locator("html").get_attribute("lang") == "ru"
+    assert _axe(page) == []
     _fill(page, edition)
     page.set_input_files("#id_photos", str(photo))
     _shot(page, "form")
@@ -126,6 +127,7 @@ def test_the_map_shows_the_points(page, live_server, edition):
     page.goto(f"/editions/{edition.pk}/proposals/map/")
     page.wait_for_selector(".leaflet-marker-icon")
     assert page.locator(".leaflet-marker-icon").count() == 1
+    assert _axe(page) == []
 
 
 PAYLOAD = '<script>window.pwned=1</script><img src=x onerror="window.pwned=1">'
@@ -165,6 +167,7 @@ def test_a_coordinator_hides_restores_and_merges(desktop_page, live_server, edit
     _russian(page, live_server.url)
     page.goto(f"/staff/editions/{edition.pk}/moderation/")
     _shot(page, "moderation")
+    assert _axe(page) == []
     page.goto(f"/staff/editions/{edition.pk}/moderation/proposals/{spam.pk}/hide/")
     page.fill("#id_reason", "Реклама")
     page.get_by_role("button", name="Скрыть").click()

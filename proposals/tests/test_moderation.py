@@ -93,3 +93,14 @@ def test_another_citys_coordinator_is_refused(client, edition, people):
     assert client.get(reverse("proposals:moderation", args=[edition.pk])).status_code == 403
     response = client.post(reverse("proposals:mod_hide", args=[edition.pk, proposal.pk]), {"reason": "x"})
     assert response.status_code == 403
+
+
+def test_the_staff_dashboard_links_to_moderation(client, edition, people):
+    sign_in(client, people["coordinator"])
+    html = client.get(reverse("staff:dashboard")).content.decode()
+    assert reverse("proposals:moderation", args=[edition.pk]) in html
+
+
+def test_the_city_navigation_links_to_the_proposals(client, edition):
+    html = client.get(reverse("editions:city", args=[edition.city.slug])).content.decode()
+    assert reverse("proposals:list", args=[edition.city.slug]) in html

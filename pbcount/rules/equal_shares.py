@@ -347,6 +347,8 @@ def _certify(d: _Data, low: _Run, high_b: Fraction, skip: frozenset[int]) -> _Ru
     mask = (np.asarray(d.total_sat, dtype=np.float64) > 0) & (costs > 0)
     mask[list(skip)] = False
     n = len(d.costs)
+    ranks = np.asarray(d.ranks)
+    later = ranks[None, :] > ranks[:, None]  # later[p, q]: q comes after p in the tie-break order
     for r, pick in enumerate(low.chosen):
         mask[pick] = False
         if mask.any():
@@ -354,7 +356,10 @@ def _certify(d: _Data, low: _Run, high_b: Fraction, skip: frozenset[int]) -> _Ru
             cls = run.row_class[d.flat_rows[ent]]
             pay = low.rho_f[r] * d.flat_sat[ent]
             money = np.bincount(d.flat_proj[ent], weights=d.flat_w[ent] * np.minimum(run.cbud_f[cls], pay), minlength=n)
-            if np.any(money[mask] >= costs[mask] * (1 - _EPS)):
+            # A project after the pick in the tie-break order may cost exactly as much (e.g. the same number
+            # of supporters, all able to pay: the price is then cost / satisfaction at every budget).
+            limit = np.where(later[pick], costs * (1 + 1e-12), costs * (1 - _EPS))
+            if np.any(money[mask] >= limit[mask]):
                 return None
         rho, _ = _price_f(run, pick)
         if rho == math.inf:  # pragma: no cover - more money keeps the pick affordable

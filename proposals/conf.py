@@ -41,3 +41,8 @@ def map_tiles() -> dict:
             "attribution": "© OpenStreetMap contributors",
         },
     )
+
+
+def comments_per_ten_minutes() -> int:
+    """PROPOSAL_COMMENTS_PER_10_MIN: comments (and reports) one person may post in ten minutes, against floods."""
+    return _setting("PROPOSAL_COMMENTS_PER_10_MIN", 10)

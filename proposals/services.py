@@ -362,6 +362,13 @@ def followers_of(proposal: Proposal):
 # --- Comments and reports -------------------------------------------------------------------------------
 
 
+def _require_not_flooding(user, kind: str) -> None:
+    from accounts.ratelimit import hit
+
+    if not hit(f"proposals-{kind}:{user.pk}", limit=conf.comments_per_ten_minutes(), window=timedelta(minutes=10)):
+        raise ValidationError(_("You are writing too fast; please wait a few minutes."))
+
+
 def comment_edit_window() -> timedelta:
     return timedelta(minutes=conf.comment_edit_minutes())
 
@@ -372,6 +379,7 @@ def add_comment(*, proposal: Proposal, author, body: str, parent: Comment | None
     _require_resident_may_act(author, proposal.edition)
     if not proposal.is_public:
         raise ValidationError(_("This proposal cannot be commented on."))
+    _require_not_flooding(author, "comment")
     if parent is not None:
         if parent.proposal_id != proposal.pk:
             raise ValidationError(_("The comment you reply to is on another proposal."))
@@ -404,6 +412,7 @@ def report(*, proposal: Proposal, reporter, reason: str, comment: Comment | None
         raise PermissionDenied
     if comment is not None and comment.proposal_id != proposal.pk:
         raise ValidationError(_("The comment is on another proposal."))
+    _require_not_flooding(reporter, "report")
     return Report.objects.create(proposal=proposal, comment=comment, reporter=reporter, reason=reason.strip())
 
 

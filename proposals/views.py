@@ -524,9 +524,15 @@ def report(request, pk: int, comment_id: int | None = None):
     comment = get_comment(proposal, comment_id) if comment_id else None
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.report(proposal=proposal, reporter=request.user, reason=form.cleaned_data["reason"], comment=comment)
-        messages.success(request, _("Thank you: the coordinators will look at it."))
-        return _back(proposal, f"#comment-{comment.pk}" if comment else "")
+        try:
+            services.report(
+                proposal=proposal, reporter=request.user, reason=form.cleaned_data["reason"], comment=comment
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Thank you: the coordinators will look at it."))
+            return _back(proposal, f"#comment-{comment.pk}" if comment else "")
     return render(
         request,
         "proposals/confirm.html",

@@ -219,3 +219,13 @@ def test_merge_refuses_other_editions_itself_and_decided_ones(edition, people):
         )
     with pytest.raises(PermissionDenied):
         services.merge(duplicate=proposal, target=make_proposal(edition), actor=people["other_coordinator"])
+
+
+@override_settings(PROPOSAL_COMMENTS_PER_10_MIN=2)
+def test_comment_floods_are_slowed_down(edition, people):
+    proposal = make_proposal(edition)
+    for _ in range(2):
+        services.add_comment(proposal=proposal, author=people["resident"], body="Спам")
+    with pytest.raises(ValidationError):
+        services.add_comment(proposal=proposal, author=people["resident"], body="Спам")
+    services.add_comment(proposal=proposal, author=people["neighbour"], body="Нормальный комментарий")

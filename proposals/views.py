@@ -271,13 +271,15 @@ def edit(request, pk: int):
 @login_required
 def preview(request, pk: int):
     proposal = get_proposal_for_author(request.user, pk)
+    attachments = list(proposal.attachments.all())
     return render(
         request,
         "proposals/preview.html",
         {
             "proposal": proposal,
             "edition": proposal.edition,
-            "attachments": list(proposal.attachments.all()),
+            "images": [a for a in attachments if a.kind == ProposalAttachment.Kind.IMAGE],
+            "documents": [a for a in attachments if a.kind == ProposalAttachment.Kind.DOCUMENT],
             "can_edit": can_edit(request.user, proposal),
         },
     )

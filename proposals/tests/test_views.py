@@ -5,9 +5,10 @@ from django.urls import reverse
 
 from accounts.testing import sign_in
 from editions.models import Phase
+from proposals import services
 from proposals.models import Proposal, ProposalAttachment
 
-from .factories import cast, image_bytes, make_edition, make_proposal, proposal_data, set_phase, upload
+from .factories import PDF_BYTES, cast, image_bytes, make_edition, make_proposal, proposal_data, set_phase, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -97,7 +98,9 @@ def test_save_draft_then_preview_then_submit(client, edition, people):
     data["action"] = "preview"
     response = client.post(reverse("proposals:edit", args=[proposal.pk]), data)
     assert response["Location"] == reverse("proposals:preview", args=[proposal.pk])
-    assert client.get(response["Location"]).status_code == 200
+    services.add_attachment(proposal=proposal, actor=people["resident"], upload=upload("смета.pdf", PDF_BYTES))
+    preview = client.get(response["Location"]).content.decode()
+    assert "смета.pdf" in preview and "thumbnail" not in preview
     response = client.post(reverse("proposals:submit", args=[proposal.pk]))
     proposal.refresh_from_db()
     assert proposal.status == "submitted"

@@ -93,7 +93,9 @@ def ours_call(rule: str, election: Any) -> Callable[[], Any]:
 
 
 def fmt(t: float | None, limit: int | None) -> str:
-    return f">{limit}" if t is None else f"{t:.3f}"
+    if t is None:
+        return "-" if limit is None else f">{limit}"
+    return f"{t:.3f}"
 
 
 def main() -> None:

@@ -83,3 +83,15 @@ def page_city(context):
     if city is None and context.get("edition") is not None:
         city = getattr(context["edition"], "city", None)
     return city
+
+
+@register.simple_tag(takes_context=True)
+def staff_roles(context) -> set[str]:
+    """The staff roles of the signed-in person, so the header can link to their screens (experts have no dashboard)."""
+    user = getattr(context.get("request"), "user", None)
+    if user is None or not user.is_authenticated:
+        return set()
+    roles = set(user.staff_roles.values_list("role", flat=True))
+    if user.is_superuser:
+        roles.add("administrator")
+    return roles

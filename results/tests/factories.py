@@ -1,10 +1,16 @@
 """A closed edition and ballots as plain data, for the results tests."""
 
+import json
+import subprocess
+import sys
 from datetime import timedelta
+from pathlib import Path
 
+from django.urls import reverse
 from django.utils import timezone
 
 from editions.models import City, Edition
+from pbcount import pabulib
 from results.tally import TallyProject, build_election
 
 PROJECTS = [TallyProject("1", 100, "Playground"), TallyProject("2", 60, "Benches"), TallyProject("3", 50, "Lights")]
@@ -40,3 +46,22 @@ def election(ballot_type="knapsack", ballots=BALLOTS):
     return build_election(
         projects=PROJECTS, ballots=ballots, budget=150, ballot_type=ballot_type, meta={"description": "test"}, seed="s"
     )
+
+
+def download_pb(client, edition, run, tmp_path: Path):
+    """The published .pb file as anyone downloads it, saved to disk (as the recount needs) and parsed."""
+    path = tmp_path / "bastama.pb"
+    path.write_bytes(client.get(reverse("results:ballots_pb", args=[edition.pk, run.pk])).content)
+    return path, pabulib.read(path)
+
+
+def recount_with_pbcount(path: Path, seed: str) -> list[str]:
+    """The winners the `python -m pbcount` command finds in a downloaded file: the public's independent recount."""
+    out = subprocess.run(
+        [sys.executable, "-m", "pbcount", str(path), "--rule", "greedy", "--tie-break", "published"]
+        + ["--seed", seed, "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return json.loads(out)["winners"]

@@ -1,8 +1,5 @@
 """Votes cast through the voting services (online and paper) -> count -> publish -> public page -> recount."""
 
-import json
-import subprocess
-import sys
 from datetime import timedelta
 
 import pytest
@@ -10,11 +7,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.testing import sign_in
-from pbcount import pabulib
 from results.models import CountRun
 from voting import paper
 from voting.services import cast_ballot
 from voting.tests.paper_factories import ballot_ids, coordinators, make_iin, make_voter, make_voting_edition
+
+from .factories import download_pb, recount_with_pbcount
 
 pytestmark = pytest.mark.django_db
 
@@ -56,29 +54,9 @@ def test_cast_count_publish_and_recount_give_the_same_winners(client, tmp_path):
     assert "6 people voted: 4 online and 2 on paper ballots." in page
     assert "fewer than 10" in page  # every age/sex group here is too small to show
 
-    path = tmp_path / "bastama.pb"
-    path.write_bytes(client.get(reverse("results:ballots_pb", args=[edition.pk, run.pk])).content)
-    downloaded = pabulib.read(path)
+    path, downloaded = download_pb(client, edition, run, tmp_path)
     assert sorted(p.id for p in downloaded.projects if p.extra["selected"] == "1") == sorted(expected)
-    out = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pbcount",
-            str(path),
-            "--rule",
-            "greedy",
-            "--tie-break",
-            "published",
-            "--seed",
-            run.seed,
-            "--json",
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    assert json.loads(out)["winners"] == run.winners
+    assert recount_with_pbcount(path, run.seed) == run.winners
 
 
 def test_a_split_budget_is_counted_per_district():

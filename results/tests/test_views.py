@@ -1,18 +1,13 @@
-import json
-import subprocess
-import sys
-
 import pytest
 from django.urls import reverse
 from fontTools.ttLib import TTFont
 
 from accounts.testing import make_staff, sign_in
-from pbcount import pabulib
 from results.models import CountRun
 from results.protocol import DEFAULT_FONT
 from results.services import publish_results, run_count
 
-from .factories import election, make_closed_edition
+from .factories import download_pb, election, make_closed_edition, recount_with_pbcount
 
 pytestmark = pytest.mark.django_db
 
@@ -71,30 +66,10 @@ def test_csv_lists_projects_and_votes(client, counted):
 def test_anyone_can_recount_the_downloaded_file_with_the_pbcount_command(client, counted, tmp_path):
     edition, coordinator, run = counted
     publish_results(run=run, actor=coordinator)
-    path = tmp_path / "bastama.pb"
-    path.write_bytes(client.get(reverse("results:ballots_pb", args=[edition.pk, run.pk])).content)
-    downloaded = pabulib.read(path)
+    path, downloaded = download_pb(client, edition, run, tmp_path)
     assert [p.id for p in downloaded.projects if p.extra["selected"] == "1"] == run.winners
     assert run.seed in downloaded.meta["comment"]
-    out = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pbcount",
-            str(path),
-            "--rule",
-            "greedy",
-            "--tie-break",
-            "published",
-            "--seed",
-            run.seed,
-            "--json",
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    assert json.loads(out)["winners"] == run.winners
+    assert recount_with_pbcount(path, run.seed) == run.winners
 
 
 def test_protocol_pdf_embeds_a_font_with_kazakh_letters(client, counted):

@@ -65,6 +65,15 @@ def _snapshot(obj: Model, fields) -> dict[str, Any]:
     return {field: getattr(obj, field) for field in fields}
 
 
+def _save_changes(obj: Model, changed: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Write only the changed fields and return their values before and after, for the audit record."""
+    before = _snapshot(obj, changed)
+    for field, value in changed.items():
+        setattr(obj, field, value)
+    obj.save(update_fields=list(changed))
+    return before, _snapshot(obj, changed)
+
+
 def _locked_edition(edition: Edition) -> Edition:
     """The edition's row, locked until the transaction ends, so two coordinators never interleave changes."""
     return Edition.objects.select_for_update().select_related("city").get(pk=edition.pk)
@@ -155,10 +164,7 @@ def update_edition(*, actor, edition: Edition, values: dict[str, Any]) -> Editio
     if not changed:
         return edition
     _check_dates_in_order({field: changed.get(field, getattr(edition, field)) for field in DATE_FIELDS})
-    before = _snapshot(edition, changed)
-    for field, value in changed.items():
-        setattr(edition, field, value)
-    edition.save(update_fields=list(changed))
+    before, after = _save_changes(edition, changed)
     record_action(
         actor=actor,
         action="edition.updated",
@@ -166,7 +172,7 @@ def update_edition(*, actor, edition: Edition, values: dict[str, Any]) -> Editio
         edition_id=edition.pk,
         summary=", ".join(sorted(changed)),
         before=before,
-        after=_snapshot(edition, changed),
+        after=after,
         # New dates are announced to residents; corrections of titles and limits are staff business.
         public=any(field in DATE_FIELDS for field in changed),
     )
@@ -239,10 +245,7 @@ def add_category(*, actor, edition: Edition, names: dict[str, str]) -> Category:
 @transaction.atomic
 def update_category(*, actor, category: Category, names: dict[str, str]) -> Category:
     _require_coordinator(actor, category.edition.city)
-    before = _snapshot(category, NAME_FIELDS)
-    for field in NAME_FIELDS:
-        setattr(category, field, names[field])
-    category.save(update_fields=list(NAME_FIELDS))
+    before, after = _save_changes(category, {field: names[field] for field in NAME_FIELDS})
     record_action(
         actor=actor,
         action="edition.category_updated",
@@ -250,7 +253,7 @@ def update_category(*, actor, category: Category, names: dict[str, str]) -> Cate
         edition_id=category.edition_id,
         summary=category.name_ru,
         before=before,
-        after=_snapshot(category, NAME_FIELDS),
+        after=after,
     )
     return category
 
@@ -321,10 +324,8 @@ def update_edition_district(
     district = edition_district.district
     if budget != edition_district.budget:
         _district_budget_locked(edition)
-    before = {**_snapshot(district, NAME_FIELDS), "budget": edition_district.budget}
-    for field in NAME_FIELDS:
-        setattr(district, field, names[field])
-    district.save(update_fields=list(NAME_FIELDS))
+    budget_before = edition_district.budget
+    names_before, names_after = _save_changes(district, {field: names[field] for field in NAME_FIELDS})
     edition_district.budget = budget
     edition_district.save(update_fields=["budget"])
     record_action(
@@ -333,8 +334,8 @@ def update_edition_district(
         target=edition_district,
         edition_id=edition.pk,
         summary=district.name_ru,
-        before=before,
-        after={**_snapshot(district, NAME_FIELDS), "budget": budget},
+        before={**names_before, "budget": budget_before},
+        after={**names_after, "budget": budget},
     )
     return edition_district
 
@@ -380,17 +381,14 @@ def update_city(*, actor, city: City, values: dict[str, Any]) -> City:
     }
     if not changed:
         return city
-    before = _snapshot(city, changed)
-    for field, value in changed.items():
-        setattr(city, field, value)
-    city.save(update_fields=list(changed))
+    before, after = _save_changes(city, changed)
     record_action(
         actor=actor,
         action="city.updated",
         target=city,
         summary=city.slug,
         before=before,
-        after=_snapshot(city, changed),
+        after=after,
     )
     return city
 

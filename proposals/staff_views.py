@@ -66,7 +66,9 @@ def queue(request, edition_id: int):
     )
 
 
-def _reason_page(request, *, edition, form, heading: str, button: str, subject: str, status: int = 200):
+def _reason_page(request, *, edition, form, heading: str, button: str, subject: str):
+    """The form asking for a moderator's reason; after an invalid POST it is shown again with status 400."""
+    status = 400 if request.method == "POST" else 200
     return render(
         request,
         "proposals/staff/reason.html",
@@ -95,7 +97,6 @@ def hide(request, edition_id: int, pk: int):
         heading=_("Hide a proposal"),
         button=_("Hide"),
         subject=proposal.title,
-        status=400 if request.method == "POST" else 200,
     )
 
 
@@ -150,12 +151,17 @@ def merge(request, edition_id: int, pk: int):
     )
 
 
+def _comment_in(edition, comment_id: int) -> Comment:
+    """A comment on a proposal of this edition: a moderator reaches no further (404 otherwise)."""
+    return get_object_or_404(
+        Comment.objects.select_related("proposal__edition__city"), pk=comment_id, proposal__edition=edition
+    )
+
+
 @login_required
 def comment_hide(request, edition_id: int, comment_id: int):
     edition = get_edition_for_moderator(request.user, edition_id)
-    comment = get_object_or_404(
-        Comment.objects.select_related("proposal__edition__city"), pk=comment_id, proposal__edition=edition
-    )
+    comment = _comment_in(edition, comment_id)
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.hide_comment(comment=comment, actor=request.user, reason=form.cleaned_data["reason"])
@@ -168,7 +174,6 @@ def comment_hide(request, edition_id: int, comment_id: int):
         heading=_("Hide a comment"),
         button=_("Hide"),
         subject=comment.body,
-        status=400 if request.method == "POST" else 200,
     )
 
 
@@ -176,9 +181,7 @@ def comment_hide(request, edition_id: int, comment_id: int):
 @require_POST
 def comment_restore(request, edition_id: int, comment_id: int):
     edition = get_edition_for_moderator(request.user, edition_id)
-    comment = get_object_or_404(
-        Comment.objects.select_related("proposal__edition__city"), pk=comment_id, proposal__edition=edition
-    )
+    comment = _comment_in(edition, comment_id)
     services.restore_comment(comment=comment, actor=request.user)
     messages.success(request, _("The comment is shown again."))
     return _back(edition.pk)
@@ -215,7 +218,6 @@ def block(request, edition_id: int, user_id: int):
         heading=_("Block a person"),
         button=_("Block"),
         subject=str(person),
-        status=400 if request.method == "POST" else 200,
     )
 
 

@@ -33,8 +33,10 @@ from .permissions import (
 PAGE_SIZE = 20
 
 
-def _error_messages(error: ValidationError) -> list[str]:
-    return error.messages
+def _show_errors(request, error: ValidationError) -> None:
+    """Flash each message of a refusal, for the page the person is sent back to."""
+    for message in error.messages:
+        messages.error(request, message)
 
 
 def _images_prefetch():
@@ -292,8 +294,7 @@ def submit(request, pk: int):
     try:
         services.submit(proposal=proposal, actor=request.user)
     except ValidationError as error:
-        for message in _error_messages(error):
-            messages.error(request, message)
+        _show_errors(request, error)
         return redirect("proposals:edit", pk=proposal.pk) if can_edit(request.user, proposal) else redirect(proposal)
     messages.success(request, _("Your proposal is submitted and published. Thank you!"))
     return redirect(proposal)
@@ -331,8 +332,7 @@ def attachment_delete(request, pk: int, attachment_id: int):
     try:
         services.remove_attachment(attachment=attachment, actor=request.user)
     except ValidationError as error:
-        for message in _error_messages(error):
-            messages.error(request, message)
+        _show_errors(request, error)
     return redirect("proposals:edit", pk=proposal.pk)
 
 
@@ -423,8 +423,7 @@ def _act(request, proposal: Proposal, action, success: str, anchor: str = ""):
     try:
         action()
     except ValidationError as error:
-        for message in _error_messages(error):
-            messages.error(request, message)
+        _show_errors(request, error)
     else:
         if success:
             messages.success(request, success)
@@ -489,8 +488,7 @@ def comment_add(request, pk: int):
             proposal=proposal, author=request.user, body=form.cleaned_data["body"], parent=parent
         )
     except ValidationError as error:
-        for message in _error_messages(error):
-            messages.error(request, message)
+        _show_errors(request, error)
         return _back(proposal, "#comments")
     return _back(proposal, f"#comment-{comment.pk}")
 

@@ -71,7 +71,7 @@ def test_the_log_is_paginated_with_the_filters_kept(client, world, django_assert
             actor=world.users["coordinator"], action="proposal.moderated", edition_id=world.edition.pk, summary=f"m{n}"
         )
     sign_in(client, world.users["administrator"])
-    with django_assert_max_num_queries(7):  # session, user, device, actions, count, editions, page
+    with django_assert_max_num_queries(8):  # session, user, device, header roles, actions, count, editions, page
         response = client.get(reverse("audit:log"), {"action": "proposal.moderated"})
     assert len(response.context["page"]) == 50
     assert "action=proposal.moderated&amp;page=2" in response.text

@@ -28,7 +28,7 @@ def test_an_expert_assesses_a_proposal(desktop_page, live_server):
     _in_english(page, live_server.url)
 
     page.goto("/staff/review/")
-    page.get_by_role("link", name="Assess").click()
+    page.get_by_role("link", name="Assess", exact=True).click()
     page.get_by_label("Legal and land-ownership check").fill("Town land, cadastral 12:345")
     page.get_by_label("Technical feasibility").fill("Standard equipment")
     page.get_by_label("Maintenance needs").fill("The akimat")

@@ -1,9 +1,12 @@
-"""Fixtures for the editions tests: the demo cities and editions, loaded the way `load_demo` loads them."""
+"""Fixtures for the editions tests: the demo cities and editions, loaded the way `load_demo` loads them,
+and the bare city with its coordinator that the staff tests start from."""
 
 import pytest
 from django.utils import timezone
 
+from accounts.testing import make_staff
 from editions.demo import DemoContext, load
+from editions.models import City
 
 
 @pytest.fixture
@@ -12,3 +15,15 @@ def demo(db):
     context = DemoContext(now=timezone.now(), write=lambda line: None)
     load(context)
     return context
+
+
+@pytest.fixture
+def aksu():
+    """A city with nothing in it yet, for the staff screens and services to fill."""
+    return City.objects.create(slug="aksu", name_kk="Ақсу", name_ru="Аксу", name_en="Aksu")
+
+
+@pytest.fixture
+def coordinator(aksu):
+    """Aksu's coordinator, who runs its editions."""
+    return make_staff("coordinator", city=aksu, name="Coordinator")

@@ -12,23 +12,13 @@ from django.utils import timezone
 from accounts.testing import make_staff, sign_in_browser
 from audit.models import AuditEntry
 from editions import services
-from editions.models import Category, City, District, Edition, EditionDistrict, Phase
+from editions.models import Category, District, Edition, EditionDistrict, Phase
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _local(moment) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M")
-
-
-@pytest.fixture
-def aksu():
-    return City.objects.create(slug="aksu", name_kk="Ақсу", name_ru="Аксу", name_en="Aksu")
-
-
-@pytest.fixture
-def coordinator(aksu):
-    return make_staff("coordinator", city=aksu, name="Aigerim")
 
 
 def _edition(city, actor, start):

@@ -9,7 +9,7 @@ from django.utils import translation
 
 from accounts.testing import make_user
 from editions import forms, services
-from editions.models import City, Edition
+from editions.models import Edition
 
 pytestmark = pytest.mark.django_db
 
@@ -41,11 +41,6 @@ def post_data(**overrides) -> dict:
 def frozen():
     with time_machine.travel(NOW, tick=False) as traveller, translation.override("en"):
         yield traveller
-
-
-@pytest.fixture
-def aksu():
-    return City.objects.create(slug="aksu", name_kk="Ақсу", name_ru="Аксу", name_en="Aksu")
 
 
 @pytest.fixture

@@ -50,16 +50,6 @@ def frozen():
 
 
 @pytest.fixture
-def aksu():
-    return City.objects.create(slug="aksu", name_kk="Ақсу", name_ru="Аксу", name_en="Aksu")
-
-
-@pytest.fixture
-def coordinator(aksu):
-    return make_staff("coordinator", city=aksu, name="Coordinator")
-
-
-@pytest.fixture
 def edition(aksu, coordinator):
     return services.create_edition(actor=coordinator, city=aksu, values=edition_values())
 

@@ -30,16 +30,6 @@ def frozen():
 
 
 @pytest.fixture
-def aksu():
-    return City.objects.create(slug="aksu", name_kk="Ақсу", name_ru="Аксу", name_en="Aksu")
-
-
-@pytest.fixture
-def coordinator(aksu):
-    return make_staff("coordinator", city=aksu, name="Coordinator")
-
-
-@pytest.fixture
 def client(client, coordinator):
     sign_in(client, coordinator)
     client.cookies["django_language"] = "en"

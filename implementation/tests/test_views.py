@@ -3,6 +3,7 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -152,3 +153,12 @@ def test_the_edition_page_links_to_its_projects_once_there_are_any():
     assert projects not in Client().get(url).text
     make_record(edition)
     assert projects in Client().get(url).text
+
+
+def test_the_city_home_shows_the_same_implementation_panel_as_the_edition_page():
+    edition = make_edition()
+    make_record(edition, budget_allocated=1_000_000, budget_spent=250_000)
+    context = {"edition": edition, "city": edition.city}
+    panel = render_to_string("implementation/_edition.html", context)
+    assert "implementation-panel" in panel
+    assert render_to_string("implementation/_city_home.html", context) == panel

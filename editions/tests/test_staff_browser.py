@@ -13,26 +13,13 @@ from accounts.testing import make_staff, sign_in_browser
 from audit.models import AuditEntry
 from editions import services
 from editions.models import Category, District, Edition, EditionDistrict, Phase
+from editions.tests.staff_factories import create_edition
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _local(moment) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M")
-
-
-def _edition(city, actor, start):
-    values = {
-        "year": 2026,
-        "title_kk": "Берекелі бастама",
-        "title_ru": "Берекелі бастама",
-        "title_en": "Berekeli bastama",
-        "budget": 80_000_000,
-        "ballot_type": "knapsack",
-        "counting_rule": "greedy",
-    }
-    values |= {field: start + timedelta(days=10 * n) for n, field in enumerate(services.DATE_FIELDS)}
-    return services.create_edition(actor=actor, city=city, values=values)
 
 
 def test_a_coordinator_creates_an_edition_edits_a_date_and_moves_the_phase_on(page, live_server, aksu, coordinator):
@@ -80,7 +67,7 @@ def test_a_coordinator_creates_an_edition_edits_a_date_and_moves_the_phase_on(pa
 
 def test_a_coordinator_sees_the_voting_settings_locked_once_voting_opens(desktop_page, live_server, aksu, coordinator):
     page = desktop_page
-    edition = _edition(aksu, coordinator, start=timezone.now() - timedelta(days=31))
+    edition = create_edition(aksu, coordinator, start=timezone.now() - timedelta(days=31))
     assert edition.phase == Phase.VOTING
     sign_in_browser(page, coordinator, base_url=live_server.url)
     page.goto("/staff/")
@@ -113,7 +100,7 @@ def _axe_violations(page) -> list[str]:
 @pytest.mark.parametrize("language", ["kk", "ru"])
 def test_the_staff_screens_pass_axe_on_a_phone(page, live_server, aksu, coordinator, language):
     administrator = make_staff("administrator", name="Admin")
-    edition = _edition(aksu, coordinator, start=timezone.now() - timedelta(days=31))
+    edition = create_edition(aksu, coordinator, start=timezone.now() - timedelta(days=31))
     district = District.objects.create(city=aksu, name_kk="Орталық", name_ru="Центральный", name_en="Central")
     EditionDistrict.objects.create(edition=edition, district=district, budget=40_000_000)
     Category.objects.create(edition=edition, name_kk="Аула", name_ru="Двор", name_en="Courtyard")

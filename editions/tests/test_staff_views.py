@@ -12,6 +12,7 @@ from accounts.testing import make_staff, sign_in
 from audit.models import AuditEntry
 from editions import services
 from editions.models import Category, City, District, Edition, EditionDistrict, Phase
+from editions.tests.staff_factories import create_edition
 
 pytestmark = pytest.mark.django_db
 
@@ -38,18 +39,7 @@ def client(client, coordinator):
 
 @pytest.fixture
 def edition(aksu, coordinator):
-    values = {
-        "year": 2026,
-        "title_kk": "Берекелі бастама",
-        "title_ru": "Берекелі бастама",
-        "title_en": "Berekeli bastama",
-        "budget": 80_000_000,
-        "ballot_type": "knapsack",
-        "counting_rule": "greedy",
-    }
-    for n, field in enumerate(services.DATE_FIELDS):
-        values[field] = NOW + timedelta(days=1 + 10 * n)
-    return services.create_edition(actor=coordinator, city=aksu, values=values)
+    return create_edition(aksu, coordinator, start=NOW + timedelta(days=1))
 
 
 def form_data(edition: Edition, **overrides) -> dict:

@@ -4,6 +4,7 @@ changed; and the live remaining-budget bar with JavaScript."""
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from accounts.testing import sign_in_browser
 from voting import selectors
@@ -43,43 +44,44 @@ def test_a_knapsack_vote_without_javascript_then_a_changed_vote(no_js_page, live
     sign_in_browser(page, make_voter(), base_url=live_server.url)
     _english(page)
     page.goto(f"/editions/{edition.pk}/vote/")
-    assert page.locator("#budget-amount").inner_text() == "100"
+    expect(page.locator("#budget-amount")).to_have_text("100")
 
     page.get_by_label("Playground").check()
     page.get_by_label("Lights").check()
     page.get_by_role("button", name="Recalculate").click()
-    assert page.locator("#budget-label-over").is_visible()
-    assert page.locator("#budget-amount").inner_text() == "10"
+    expect(page.locator("#budget-label-over")).to_be_visible()
+    expect(page.locator("#budget-amount")).to_have_text("10")
     page.get_by_role("button", name="Review my ballot").click()
-    assert page.get_by_role("alert").inner_text().startswith("Your projects cost 110")
+    expect(page.get_by_role("alert")).to_contain_text("Your projects cost 110")
 
     page.get_by_label("Lights").uncheck()
     page.get_by_label("Benches").check()
     page.get_by_role("button", name="Recalculate").click()
-    assert page.locator("#budget-amount").inner_text() == "10"
-    assert page.locator("#budget-label-remaining").is_visible()
+    expect(page.locator("#budget-amount")).to_have_text("10")
+    expect(page.locator("#budget-label-remaining")).to_be_visible()
     page.get_by_role("button", name="Review my ballot").click()
-    assert page.get_by_role("heading", name="Review your ballot").is_visible()
+    expect(page.get_by_role("heading", name="Review your ballot")).to_be_visible()
     page.get_by_role("button", name="Confirm my ballot").click()
     first = page.locator("#receipt-code").inner_text()
     page.screenshot(path=str(ARTIFACTS / "voting-receipt-no-js.png"), full_page=True)
     assert selectors.receipt_status(edition, first) == "counted"
 
     page.get_by_role("link", name="Change my ballot").click()
-    assert page.get_by_label("Playground").is_checked() and page.get_by_label("Benches").is_checked()
+    expect(page.get_by_label("Playground")).to_be_checked()
+    expect(page.get_by_label("Benches")).to_be_checked()
     page.get_by_label("Playground").uncheck()
     page.get_by_label("Lights").check()
     page.get_by_role("button", name="Review my ballot").click()
-    assert page.get_by_text("Confirming replaces your earlier ballot").is_visible()
+    expect(page.get_by_text("Confirming replaces your earlier ballot")).to_be_visible()
     page.get_by_role("button", name="Confirm my ballot").click()
-    assert page.get_by_text("replaces the earlier one").is_visible()
+    expect(page.get_by_text("replaces the earlier one")).to_be_visible()
     second = page.locator("#receipt-code").inner_text()
     assert second != first
 
     page.goto(f"/editions/{edition.pk}/receipt/")
     page.get_by_label("Receipt code").fill(first)
     page.get_by_role("button", name="Check").click()
-    assert page.get_by_role("status").inner_text().startswith("This ballot was replaced")
+    expect(page.get_by_role("status")).to_contain_text("This ballot was replaced")
     assert selectors.counted_ballots(edition) == {None: [[(str(benches.pk), 1), (str(lights.pk), 1)]]}
 
 
@@ -89,8 +91,8 @@ def test_the_remaining_budget_follows_the_ticks_with_javascript(page, live_serve
     _english(page)
     page.goto(f"/editions/{edition.pk}/vote/")
     page.get_by_label("Playground").check()
-    assert page.locator("#budget-amount").inner_text() == "40"
+    expect(page.locator("#budget-amount")).to_have_text("40")
     page.get_by_label("Lights").check()
-    assert page.locator("#budget-label-over").is_visible()
-    assert page.locator("#budget-amount").inner_text() == "10"
+    expect(page.locator("#budget-label-over")).to_be_visible()
+    expect(page.locator("#budget-amount")).to_have_text("10")
     page.screenshot(path=str(ARTIFACTS / "voting-ballot-over-budget.png"), full_page=True)

@@ -2,6 +2,7 @@
 
 import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import expect
 
 from accounts.models import User
 from accounts.services import CODE_ATTEMPTS
@@ -24,11 +25,11 @@ def test_a_resident_signs_in_with_the_code_from_the_sms(page):
     page.get_by_label("One-time code").fill(last_sms_code("+77015554433"))
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url("**/accounts/profile/")
-    assert page.get_by_role("heading", name="Profile").is_visible()
+    expect(page.get_by_role("heading", name="Profile")).to_be_visible()
     assert User.objects.filter(phone="+77015554433").exists()
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url("**/")
-    assert page.get_by_role("link", name="Sign in").is_visible()
+    expect(page.get_by_role("link", name="Sign in")).to_be_visible()
 
 
 def test_a_wrong_code_is_refused_with_the_attempts_left(page):
@@ -37,7 +38,7 @@ def test_a_wrong_code_is_refused_with_the_attempts_left(page):
     right = last_sms_code(phone)
     page.get_by_label("One-time code").fill(f"{(int(right) + 1) % 10**6:06d}")
     page.get_by_role("button", name="Sign in").click()
-    assert page.get_by_text(f"The code is wrong. You have {CODE_ATTEMPTS - 1} more attempts.").is_visible()
+    expect(page.get_by_text(f"The code is wrong. You have {CODE_ATTEMPTS - 1} more attempts.")).to_be_visible()
     assert "/accounts/sign-in/code/" in page.url
 
 
@@ -50,10 +51,10 @@ def test_too_many_wrong_codes_kill_the_code(page):
         page.get_by_label("One-time code").fill(wrong)
         page.get_by_role("button", name="Sign in").click()
         page.get_by_label("One-time code").wait_for()
-    assert page.get_by_text("Too many wrong attempts").is_visible()
+    expect(page.get_by_text("Too many wrong attempts")).to_be_visible()
     page.get_by_label("One-time code").fill(right)
     page.get_by_role("button", name="Sign in").click()
-    assert page.get_by_text("Too many wrong attempts").is_visible()
+    expect(page.get_by_text("Too many wrong attempts")).to_be_visible()
     assert "/accounts/sign-in/code/" in page.url
 
 
@@ -67,7 +68,7 @@ def test_a_coordinator_signs_in_with_password_and_authenticator_code(desktop_pag
     page.get_by_label("Code from the authenticator app").fill(current_token(staff))
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url("**/audit/")
-    assert page.get_by_role("heading", name="Audit log").is_visible()
+    expect(page.get_by_role("heading", name="Audit log")).to_be_visible()
     assert AuditEntry.objects.filter(action="accounts.staff_signed_in", actor=staff).exists()
 
 
@@ -83,7 +84,7 @@ def test_a_new_coordinator_enrols_the_authenticator_from_the_qr_page(desktop_pag
     page.get_by_label("Password").fill(STAFF_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.get_by_role("heading", name="Set up the authenticator app").wait_for()
-    assert page.locator("figure.qr svg").is_visible()
+    expect(page.locator("figure.qr svg")).to_be_visible()
     device = TOTPDevice.objects.get(user=staff)
     page.get_by_label("Code from the authenticator app").fill(f"{totp(device.bin_key):06d}")
     page.get_by_role("button", name="Confirm").click()

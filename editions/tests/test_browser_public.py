@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from editions.demo import DemoContext, load
 
@@ -45,7 +46,7 @@ def test_the_city_home_shows_the_phase_and_countdown_in_each_language(page, demo
     page.goto("/aksu/")
     assert page.locator("html").get_attribute("lang") == language
     assert HEADINGS[language] in page.locator("h1").inner_text()
-    assert page.locator(".countdown time").is_visible()
+    expect(page.locator(".countdown time")).to_be_visible()
     assert "80" in page.locator(".budget strong").first.inner_text()
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"city-home-{language}.png"), full_page=True)

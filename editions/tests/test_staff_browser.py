@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from accounts.testing import make_staff, sign_in_browser
 from audit.models import AuditEntry
@@ -37,29 +38,29 @@ def test_a_coordinator_creates_an_edition_edits_a_date_and_moves_the_phase_on(pa
         page.locator(f"#id_{field}").fill(_local(start + timedelta(days=10 * n)))
     page.get_by_role("button", name="Create the edition").click()
     # Approval ballots need k: the form says so and keeps everything typed.
-    assert page.get_by_text("Enter how many projects a voter may choose").is_visible()
+    expect(page.get_by_text("Enter how many projects a voter may choose")).to_be_visible()
     assert page.get_by_label("Title (English)").input_value() == "Berekeli bastama 2027"
     page.get_by_label("Maximum projects per ballot").fill("5")
     page.get_by_role("button", name="Create the edition").click()
-    assert page.get_by_text("The edition is created.").is_visible()
+    expect(page.get_by_text("The edition is created.")).to_be_visible()
     edition = Edition.objects.get(city=aksu, year=2027)
     assert (edition.ballot_type, edition.max_choices, edition.phase) == ("approval", 5, Phase.DRAFT)
 
     later = start + timedelta(days=25)
     page.locator("#id_review_starts").fill(_local(later))
     page.get_by_role("button", name="Save").click()
-    assert page.get_by_text("The changes are saved.").is_visible()
+    expect(page.get_by_text("The changes are saved.")).to_be_visible()
     edition.refresh_from_db()
     assert _local(edition.review_starts) == _local(later)
 
     page.get_by_role("link", name="Move to the next phase").click()
     page.get_by_role("button", name="Start “Announcement” now").click()
-    assert page.get_by_text("Give the reason for moving to the next phase early.").is_visible()
+    expect(page.get_by_text("Give the reason for moving to the next phase early.")).to_be_visible()
     page.get_by_label("Reason").fill("The akimat approved the budget early.")
     page.get_by_label("I understand").check()
     page.get_by_role("button", name="Start “Announcement” now").click()
-    assert page.get_by_text("The phase “Announcement” has started.").is_visible()
-    assert page.get_by_text("Current phase: Announcement").is_visible()
+    expect(page.get_by_text("The phase “Announcement” has started.")).to_be_visible()
+    expect(page.get_by_text("Current phase: Announcement")).to_be_visible()
     assert Edition.objects.get(pk=edition.pk).phase == Phase.ANNOUNCEMENT
     entry = AuditEntry.objects.get(action="edition.phase_advanced")
     assert entry.public and entry.summary == "The akimat approved the budget early."
@@ -72,14 +73,14 @@ def test_a_coordinator_sees_the_voting_settings_locked_once_voting_opens(desktop
     sign_in_browser(page, coordinator, base_url=live_server.url)
     page.goto("/staff/")
     page.get_by_role("link", name="2026 · Berekeli bastama").click()
-    assert page.get_by_role("note").get_by_text("the voting settings are locked").is_visible()
+    expect(page.get_by_role("note").get_by_text("the voting settings are locked")).to_be_visible()
     assert page.get_by_label("Budget, tenge").is_disabled()
     assert page.get_by_label("Counting rule").is_disabled()
     assert page.get_by_label("Voting opens").is_disabled()
     assert page.get_by_label("Voting closes, results").is_enabled()
     page.get_by_label("Title (English)").fill("Berekeli bastama — City initiative")
     page.get_by_role("button", name="Save").click()
-    assert page.get_by_text("The changes are saved.").is_visible()
+    expect(page.get_by_text("The changes are saved.")).to_be_visible()
     edition.refresh_from_db()
     assert edition.title_en == "Berekeli bastama — City initiative" and edition.budget == 80_000_000
 

@@ -1,5 +1,6 @@
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from results.services import count_edition, publish_results
 from voting.tests.paper_factories import coordinators, make_voting_edition
@@ -30,9 +31,9 @@ def test_results_page_in_each_language(page, language):
     page.get_by_role("button").first.click()
     page.goto(reverse("results:edition", args=[edition.pk]))
     winners, why, turnout, _by_district = EXPECTED[language]
-    assert page.get_by_role("heading", name=winners).is_visible()
-    assert page.get_by_text(why).is_visible()
-    assert page.get_by_role("heading", name=turnout).is_visible()
+    expect(page.get_by_role("heading", name=winners)).to_be_visible()
+    expect(page.get_by_text(why)).to_be_visible()
+    expect(page.get_by_role("heading", name=turnout)).to_be_visible()
     assert page.locator("svg[role=img]").count() == 2  # the budget used; online versus paper
     page.screenshot(path=f"test-artifacts/results-{language}.png", full_page=True)
     assert axe_violations(page) == []

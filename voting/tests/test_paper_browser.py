@@ -1,9 +1,11 @@
 """Two coordinators key in one paper ballot with the keyboard alone; their entries differ; one resolves it."""
 
+import re
 from pathlib import Path
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from accounts.testing import sign_in_browser
 from voting.paper_models import PaperBallot, PaperState
@@ -55,7 +57,7 @@ def test_double_entry_with_a_mismatch_resolved_by_keyboard(desktop_page, live_se
     page.goto(url)
     assert page.evaluate("document.activeElement.name") == "iin"
     _type_sheet(page, iin, "Aigerim Nurlanovna", "1 3")
-    assert page.get_by_text("First entry saved.").is_visible()
+    expect(page.get_by_text("First entry saved.")).to_be_visible()
     assert page.evaluate("document.activeElement.name") == "iin"  # ready for the next sheet
     assert axe_violations(page) == []
 
@@ -64,8 +66,8 @@ def test_double_entry_with_a_mismatch_resolved_by_keyboard(desktop_page, live_se
     assert page.get_by_text("Aigerim Nurlanovna").is_visible()  # the sheet waits ...
     assert page.locator("table.awaiting").get_by_text("Lights").count() == 0  # ... its choices are not shown
     _type_sheet(page, iin, "Aigerim Nurlanovna", "2")
-    assert page.url.endswith(reverse("voting_paper:mismatches", args=[edition.pk]))
-    assert page.get_by_text("The two entries of this ballot differ.").is_visible()
+    expect(page).to_have_url(re.compile(re.escape(reverse("voting_paper:mismatches", args=[edition.pk])) + "$"))
+    expect(page.get_by_text("The two entries of this ballot differ.")).to_be_visible()
     sheet = PaperBallot.objects.get()
     assert sheet.state == PaperState.MISMATCH
     page.screenshot(path="test-artifacts/paper-mismatch.png", full_page=True)
@@ -74,12 +76,13 @@ def test_double_entry_with_a_mismatch_resolved_by_keyboard(desktop_page, live_se
     # The first coordinator sees the mismatch too, takes the paper, and keeps their own reading.
     sign_in_browser(page, first, base_url=live_server.url)
     page.goto(reverse("voting_paper:mismatches", args=[edition.pk]))
-    assert page.get_by_text("1. Playground").is_visible() and page.get_by_text("2. Benches").is_visible()
+    expect(page.get_by_text("1. Playground")).to_be_visible()
+    expect(page.get_by_text("2. Benches")).to_be_visible()
     assert page.evaluate("document.activeElement.type") == "radio"
     page.keyboard.press("Space")  # the first entry, which has the focus
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    assert page.get_by_text("The mismatch is resolved: the paper ballot is counted.").is_visible()
+    expect(page.get_by_text("The mismatch is resolved: the paper ballot is counted.")).to_be_visible()
     sheet.refresh_from_db()
     assert sheet.state == PaperState.COUNTED
     assert counted_ballots(edition) == {None: [[(str(playground), 1), (str(lights), 1)]]}

@@ -142,7 +142,8 @@ def tell_authors_and_followers(*, run: CountRun) -> int:
             template="results/notifications/project_result",
             context={
                 "title": str(proposal.title),
-                "edition": str(run.edition.title),
+                # In every language: the worker picks the reader's.
+                "edition": {code: getattr(run.edition, f"title_{code}") for code in ("kk", "ru", "en")},
                 "won": str(proposal.pk) in run.winners,
                 "votes": votes[str(proposal.pk)],
                 "path": path,

@@ -47,7 +47,7 @@ def test_the_message_renders_in_the_recipients_language():
         template="results/notifications/project_result",
         context={
             "title": "Playground",
-            "edition": "Aksu 2026",
+            "edition": {"kk": "Ақсу 2026", "ru": "Аксу 2026", "en": "Aksu 2026"},
             "won": True,
             "votes": 12,
             "path": "/editions/1/results/",
@@ -56,3 +56,7 @@ def test_the_message_renders_in_the_recipients_language():
     rendered = render(message)
     assert rendered["subject"] == "Your project won: Playground"
     assert "with 12 votes" in rendered["body"] and "/editions/1/results/" in rendered["body"]
+    assert "The results of Aksu 2026" in rendered["body"]
+    message.user = make_user(email="k@example.org", language="kk")
+    kazakh = render(message)["body"]
+    assert "Ақсу 2026" in kazakh and "Aksu 2026" not in kazakh

@@ -162,6 +162,8 @@ class _Run:
     cround: list[int] = field(default_factory=lambda: [-1])
     csat: list[int] = field(default_factory=lambda: [0])
     cbud_f: np.ndarray = field(default_factory=lambda: np.zeros(16))
+    # Classes whose exact budget is surely 0 (they paid all they had): they never change a later price.
+    czero: np.ndarray = field(default_factory=lambda: np.zeros(16, dtype=bool))
     row_class: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     # Per round: (class before, sat, weight) arrays of the bought project's supporters.
     groups: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=list)
@@ -206,6 +208,24 @@ class _Run:
     def exact_triples(self, p: int) -> list[tuple[Fraction, int, int]]:
         classes, sats, weights, _ = self.groups_of(p)
         return [(self.class_budget(int(c)), int(s), int(w)) for c, s, w in zip(classes, sats, weights, strict=True)]
+
+    def exact_price(self, p: int) -> Fraction | None:
+        """Exact price of p now, without the class tree when that is sure.
+
+        When every supporter is either surely exhausted (budget exactly 0) or surely rich at the price the
+        others give, that price is cost / (the others' satisfaction): integers only. This is the common exact
+        tie (two projects whose paying supporters have the same total satisfaction).
+        """
+        d = self.d
+        classes = self.row_class[d.rows[p]]
+        paying = ~self.czero[classes]
+        rich_sat = int((d.weights[p][paying] * d.units[p][paying]).sum()) * d.mult[p]
+        if rich_sat > 0:
+            rho = d.costs[p] / rich_sat
+            margin = self.cbud_f[classes[paying]] - rho * d.sat_f[p][paying]
+            if margin.min() > _EPS * float(self.b):
+                return Fraction(d.costs[p], rich_sat)
+        return _exact_rho(d.costs[p], self.exact_triples(p))
 
     def exact_available(self, p: int) -> Fraction:
         return sum((b * w for b, _, w in self.exact_triples(p)), Fraction(0))
@@ -271,7 +291,7 @@ def _run_mes(d: _Data, b: Fraction, skip: frozenset[int] = frozenset()) -> _Run:
                 if run.exact_available(p) < cost:
                     rho = math.inf
                 elif rho == math.inf:
-                    rho = float(_exact_rho(cost, run.exact_triples(p)) or math.inf)
+                    rho = float(run.exact_price(p) or math.inf)
             if rho == math.inf:
                 gone.append(p)
                 continue
@@ -285,7 +305,7 @@ def _run_mes(d: _Data, b: Fraction, skip: frozenset[int] = frozenset()) -> _Run:
             break
         tied = [p for rho, p in near if rho <= best * (1 + _EPS)]
         if len(tied) > 1:
-            exact = {p: _exact_rho(d.costs[p], run.exact_triples(p)) for p in tied}
+            exact = {p: run.exact_price(p) for p in tied}
             low = min(v for v in exact.values() if v is not None)
             tied = [p for p, v in exact.items() if v == low]
             pick = min(tied, key=d.ranks.__getitem__)
@@ -310,10 +330,13 @@ def _buy(run: _Run, p: int, rho: float) -> None:
     first = len(run.parent)
     count = len(classes)
     if first + count > len(run.cbud_f):
-        grown = np.zeros(max(2 * len(run.cbud_f), first + count))
-        grown[: len(run.cbud_f)] = run.cbud_f
-        run.cbud_f = grown
-    run.cbud_f[first : first + count] = np.maximum(0.0, run.cbud_f[classes] - rho * sats)
+        size = max(2 * len(run.cbud_f), first + count)
+        run.cbud_f = np.concatenate([run.cbud_f, np.zeros(size - len(run.cbud_f))])
+        run.czero = np.concatenate([run.czero, np.zeros(size - len(run.czero), dtype=bool)])
+    left = run.cbud_f[classes] - rho * sats
+    run.cbud_f[first : first + count] = np.maximum(0.0, left)
+    # Surely poor (paid all it had) with a margin well above float error: exactly 0 from now on.
+    run.czero[first : first + count] = run.czero[classes] | (left < -_EPS * float(run.b))
     run.parent.extend(classes.tolist())
     run.cround.extend([r] * count)
     run.csat.extend(sats.tolist())

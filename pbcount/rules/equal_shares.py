@@ -65,11 +65,6 @@ class _Data:
     num_voters: int
     max_unit: int
     sat_name: str
-    # All supporter entries flattened (for the add1 certificate): row, project, weight, satisfaction.
-    flat_rows: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    flat_proj: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    flat_w: np.ndarray = field(default_factory=lambda: np.zeros(0))
-    flat_sat: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
 
 def _prepare(election: Election, sat: str, tie_break: TieBreak) -> _Data:
@@ -122,10 +117,6 @@ def _prepare(election: Election, sat: str, tie_break: TieBreak) -> _Data:
         d.weights_f.append(w.astype(np.float64))
         d.total_units.append(int((w * u).sum()))
         d.total_sat.append(d.total_units[-1] * mult[p])
-    d.flat_rows = rows
-    d.flat_proj = idx
-    d.flat_w = w_all[rows].astype(np.float64)
-    d.flat_sat = units.astype(np.float64) * np.asarray(mult, dtype=np.float64)[idx] if len(idx) else np.zeros(0)
     return d
 
 
@@ -360,40 +351,49 @@ def _certify(d: _Data, low: _Run, high_b: Fraction, skip: frozenset[int]) -> _Ru
     below those at `high_b` and the round-r price below `rho_r(low.b)`. Project q is then never cheaper than
     the pick at b' when sum_i w_i min(budget_i(high_b), rho_r(low.b) * sat_i) < cost_q (money at prices
     rho_r(low.b) cannot buy it), and the run stops at the same point when each remaining project is
-    unaffordable at `high_b`. Float sums with a relative margin `_EPS`; any doubt means "no".
+    unaffordable at `high_b`. Budgets only fall and prices only rise over the rounds, so one sum with the
+    budgets of round r0 and the highest price up to round r1 covers every round between: each project is
+    checked on a whole stretch of rounds first, split only where that fails. Float sums with a relative margin
+    `_EPS`; any doubt means "no".
     """
     run = _Run(d, high_b)
     run.row_class = np.zeros(d.num_rows, dtype=np.int64)
     run.cbud_f[0] = float(high_b)
     run.free = list(low.free)
-    costs = np.asarray(d.costs, dtype=np.float64)
-    mask = (np.asarray(d.total_sat, dtype=np.float64) > 0) & (costs > 0)
-    mask[list(skip)] = False
-    n = len(d.costs)
-    ranks = np.asarray(d.ranks)
-    later = ranks[None, :] > ranks[:, None]  # later[p, q]: q comes after p in the tie-break order
-    for r, pick in enumerate(low.chosen):
-        mask[pick] = False
-        if mask.any():
-            ent = mask[d.flat_proj]
-            cls = run.row_class[d.flat_rows[ent]]
-            pay = low.rho_f[r] * d.flat_sat[ent]
-            money = np.bincount(d.flat_proj[ent], weights=d.flat_w[ent] * np.minimum(run.cbud_f[cls], pay), minlength=n)
-            # A project after the pick in the tie-break order may cost exactly as much (e.g. the same number
-            # of supporters, all able to pay: the price is then cost / satisfaction at every budget).
-            limit = np.where(later[pick], costs * (1 + 1e-12), costs * (1 - _EPS))
-            if np.any(money[mask] >= limit[mask]):
-                return None
+    budgets = []  # row budgets at the start of each round, then at the end
+    for pick in low.chosen:
+        budgets.append(run.cbud_f[run.row_class])
         rho, _ = _price_f(run, pick)
         if rho == math.inf:  # pragma: no cover - more money keeps the pick affordable
             return None
         _buy(run, pick, rho)
-    if mask.any():
-        ent = mask[d.flat_proj]
-        cls = run.row_class[d.flat_rows[ent]]
-        money = np.bincount(d.flat_proj[ent], weights=d.flat_w[ent] * run.cbud_f[cls], minlength=n)
-        if np.any(money[mask] >= costs[mask] * (1 - _EPS)):
+    budgets.append(run.cbud_f[run.row_class])
+    rounds = len(low.chosen)
+    top_price = np.maximum.accumulate(np.asarray(low.rho_f)) if rounds else np.zeros(0)
+    pick_ranks = np.asarray([d.ranks[p] for p in low.chosen], dtype=np.int64)
+    picked_in = {p: r for r, p in enumerate(low.chosen)}
+    for q in range(len(d.costs)):
+        if q in skip or d.total_sat[q] <= 0 or d.costs[q] == 0:
+            continue
+        rows, sat, w = d.rows[q], d.sat_f[q], d.weights_f[q]
+        cost = d.costs[q]
+        last = picked_in.get(q, rounds)
+        if q not in picked_in and float(budgets[rounds][rows] @ w) >= cost * (1 - _EPS):
             return None
+        stretches = [(0, last)] if last else []
+        while stretches:
+            r0, r1 = stretches.pop()
+            price = top_price[r1 - 1]
+            # A project after every pick in the tie-break order may cost exactly as much (e.g. the same
+            # number of supporters, all able to pay: the price is then cost / satisfaction at every budget).
+            after = pick_ranks[r0:r1].max() < d.ranks[q]
+            limit = cost * (1 + 1e-12) if after else cost * (1 - _EPS)
+            if price * d.total_sat[q] < limit or float(np.minimum(budgets[r0][rows], price * sat) @ w) < limit:
+                continue
+            if r1 - r0 == 1:
+                return None
+            middle = (r0 + r1) // 2
+            stretches += [(r0, middle), (middle, r1)]
     return run
 
 

@@ -148,18 +148,29 @@ class _Run:
     rho_f: list[float] = field(default_factory=list)
     free: list[int] = field(default_factory=list)
     dropped: dict[int, int] = field(default_factory=dict)  # project -> round in which it became unaffordable
-    # Class tree: parent class, round, satisfaction; float budget of each class.
-    parent: list[int] = field(default_factory=lambda: [-1])
-    cround: list[int] = field(default_factory=lambda: [-1])
-    csat: list[int] = field(default_factory=lambda: [0])
+    # Class tree (arrays with spare room, `size` used): parent class, round, satisfaction, float budget, and
+    # whether the exact budget is surely 0 (the class paid all it had: it never changes a later price).
+    size: int = 1
+    parent: np.ndarray = field(default_factory=lambda: np.full(16, -1, dtype=np.int64))
+    cround: np.ndarray = field(default_factory=lambda: np.full(16, -1, dtype=np.int64))
+    csat: np.ndarray = field(default_factory=lambda: np.zeros(16, dtype=np.int64))
     cbud_f: np.ndarray = field(default_factory=lambda: np.zeros(16))
-    # Classes whose exact budget is surely 0 (they paid all they had): they never change a later price.
     czero: np.ndarray = field(default_factory=lambda: np.zeros(16, dtype=bool))
     row_class: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    row_bud: np.ndarray = field(default_factory=lambda: np.zeros(0))  # float budget of each row's class
     # Per round: (class before, sat, weight) arrays of the bought project's supporters.
     groups: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=list)
     _exact_bud: dict[int, Fraction] = field(default_factory=dict)
     _exact_rho: dict[int, Fraction] = field(default_factory=dict)
+
+    @classmethod
+    def start(cls, d: _Data, b: Fraction) -> _Run:
+        """Everyone in class 0 with budget b."""
+        run = cls(d, b)
+        run.row_class = np.zeros(d.num_rows, dtype=np.int64)
+        run.row_bud = np.full(d.num_rows, float(b))
+        run.cbud_f[0] = float(b)
+        return run
 
     def class_budget(self, c: int) -> Fraction:
         """Exact budget of class `c`, computed on demand from the tree."""
@@ -167,12 +178,12 @@ class _Run:
         path = []
         while c not in known and c != 0:
             path.append(c)
-            c = self.parent[c]
+            c = int(self.parent[c])
         if c == 0 and 0 not in known:
             known[0] = self.b
         value = known[c]
         for c in reversed(path):
-            value = max(Fraction(0), value - self.round_rho(self.cround[c]) * self.csat[c])
+            value = max(Fraction(0), value - self.round_rho(int(self.cround[c])) * int(self.csat[c]))
             known[c] = value
         return value
 
@@ -189,12 +200,26 @@ class _Run:
         return self._exact_rho[r]
 
     def groups_of(self, p: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """Project p's supporters now, merged by (class, satisfaction): classes, sats, weights, row -> group."""
+        """Project p's supporters now, merged by (class, satisfaction): classes, sats, weights, row -> group.
+
+        Approval ballots (one satisfaction per project) group by class with a lookup table instead of a sort.
+        """
         d = self.d
-        keys = self.row_class[d.rows[p]] * (d.max_unit + 1) + d.units[p]
-        uniq, inv = np.unique(keys, return_inverse=True)
+        classes = self.row_class[d.rows[p]]
+        if d.max_unit == 1:
+            lookup = np.empty(self.size, dtype=np.int64)
+            positions = np.arange(len(classes))
+            lookup[classes] = positions  # one position per class wins
+            winner = lookup[classes]
+            first = winner == positions
+            inv = (np.cumsum(first) - 1)[winner]
+            uniq, units = classes[first], np.ones(int(first.sum()), dtype=np.int64)
+        else:
+            keys = classes * (d.max_unit + 1) + d.units[p]
+            merged, inv = np.unique(keys, return_inverse=True)
+            uniq, units = merged // (d.max_unit + 1), merged % (d.max_unit + 1)
         weights = np.bincount(inv, weights=d.weights[p], minlength=len(uniq)).astype(np.int64)
-        return uniq // (d.max_unit + 1), (uniq % (d.max_unit + 1)) * d.mult[p], weights, inv
+        return uniq, units * d.mult[p], weights, inv
 
     def exact_triples(self, p: int) -> list[tuple[Fraction, int, int]]:
         classes, sats, weights, _ = self.groups_of(p)
@@ -213,7 +238,7 @@ class _Run:
         rich_sat = int((d.weights[p][paying] * d.units[p][paying]).sum()) * d.mult[p]
         if rich_sat > 0:
             rho = d.costs[p] / rich_sat
-            margin = self.cbud_f[classes[paying]] - rho * d.sat_f[p][paying]
+            margin = self.row_bud[d.rows[p][paying]] - rho * d.sat_f[p][paying]
             if margin.min() > _EPS * float(self.b):
                 return Fraction(d.costs[p], rich_sat)
         return _exact_rho(d.costs[p], self.exact_triples(p))
@@ -229,7 +254,7 @@ def _price_f(run: _Run, p: int) -> tuple[float, float]:
     then move the supporters who cannot pay to the poor; a handful of vectorised passes, no sorting.
     """
     d = run.d
-    bud = run.cbud_f[run.row_class[d.rows[p]]]
+    bud = run.row_bud[d.rows[p]]
     wbud = bud * d.weights_f[p]
     available = float(wbud.sum())
     cost = d.costs[p]
@@ -254,9 +279,7 @@ def _price_f(run: _Run, p: int) -> tuple[float, float]:
 
 def _run_mes(d: _Data, b: Fraction, skip: frozenset[int] = frozenset()) -> _Run:
     """MES at per-voter budget `b` (scaled money), with the projects in `skip` already bought (not by MES)."""
-    run = _Run(d, b)
-    run.row_class = np.zeros(d.num_rows, dtype=np.int64)
-    run.cbud_f[0] = float(b)
+    run = _Run.start(d, b)
     n = len(d.costs)
     active: list[int] = []
     for p in range(n):
@@ -317,21 +340,26 @@ def _buy(run: _Run, p: int, rho: float) -> None:
     run.groups.append((classes, sats, weights))
     run.chosen.append(p)
     run.rho_f.append(rho)
-    r = len(run.chosen) - 1
-    first = len(run.parent)
-    count = len(classes)
-    if first + count > len(run.cbud_f):
-        size = max(2 * len(run.cbud_f), first + count)
-        run.cbud_f = np.concatenate([run.cbud_f, np.zeros(size - len(run.cbud_f))])
-        run.czero = np.concatenate([run.czero, np.zeros(size - len(run.czero), dtype=bool)])
+    first = run.size
+    run.size += len(classes)
+    if run.size > len(run.cbud_f):
+        room = 2 * run.size
+        for name in ("parent", "cround", "csat", "cbud_f", "czero"):
+            old = getattr(run, name)
+            grown = np.zeros(room, dtype=old.dtype)
+            grown[: len(old)] = old
+            setattr(run, name, grown)
+    new = slice(first, run.size)
     left = run.cbud_f[classes] - rho * sats
-    run.cbud_f[first : first + count] = np.maximum(0.0, left)
+    run.cbud_f[new] = np.maximum(0.0, left)
     # Surely poor (paid all it had) with a margin well above float error: exactly 0 from now on.
-    run.czero[first : first + count] = run.czero[classes] | (left < -_EPS * float(run.b))
-    run.parent.extend(classes.tolist())
-    run.cround.extend([r] * count)
-    run.csat.extend(sats.tolist())
-    run.row_class[run.d.rows[p]] = first + inv
+    run.czero[new] = run.czero[classes] | (left < -_EPS * float(run.b))
+    run.parent[new] = classes
+    run.cround[new] = len(run.chosen) - 1
+    run.csat[new] = sats
+    rows = run.d.rows[p]
+    run.row_class[rows] = first + inv
+    run.row_bud[rows] = run.cbud_f[first + inv]
 
 
 def _spent(d: _Data, projects: Sequence[int]) -> int:
@@ -356,18 +384,16 @@ def _certify(d: _Data, low: _Run, high_b: Fraction, skip: frozenset[int]) -> _Ru
     checked on a whole stretch of rounds first, split only where that fails. Float sums with a relative margin
     `_EPS`; any doubt means "no".
     """
-    run = _Run(d, high_b)
-    run.row_class = np.zeros(d.num_rows, dtype=np.int64)
-    run.cbud_f[0] = float(high_b)
+    run = _Run.start(d, high_b)
     run.free = list(low.free)
     budgets = []  # row budgets at the start of each round, then at the end
     for pick in low.chosen:
-        budgets.append(run.cbud_f[run.row_class])
+        budgets.append(run.row_bud.copy())
         rho, _ = _price_f(run, pick)
         if rho == math.inf:  # pragma: no cover - more money keeps the pick affordable
             return None
         _buy(run, pick, rho)
-    budgets.append(run.cbud_f[run.row_class])
+    budgets.append(run.row_bud.copy())
     rounds = len(low.chosen)
     top_price = np.maximum.accumulate(np.asarray(low.rho_f)) if rounds else np.zeros(0)
     pick_ranks = np.asarray([d.ranks[p] for p in low.chosen], dtype=np.int64)
@@ -466,8 +492,7 @@ def equal_shares(
     if completion == "add1-comparison":
         return _comparison(election, d, tie_break, sat)
     if d.num_voters == 0:
-        run = _Run(d, Fraction(0))
-        run.row_class = np.zeros(d.num_rows, dtype=np.int64)
+        run = _Run.start(d, Fraction(0))
     elif completion in ("add1", "add1-greedy"):
         run = _add1(d, election)
     else:
@@ -579,7 +604,7 @@ def _outcome(
         if d.total_sat[p] <= 0:
             results[p] = result(p, Reason.NO_SUPPORT)
             continue
-        money = _cents(float((run.cbud_f[run.row_class[d.rows[p]]] * d.weights_f[p]).sum()) / scale)
+        money = _cents(float(run.row_bud[d.rows[p]] @ d.weights_f[p]) / scale)
         cost = projects[p].cost
         results[p] = result(
             p,

@@ -73,3 +73,26 @@ def page(browser, request, live_server):
 def desktop_page(browser, request, live_server):
     """A desktop-sized page for staff screens."""
     yield from _new_page(browser, request, base_url=live_server.url, viewport={"width": 1280, "height": 900})
+
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+@pytest.fixture
+def shared_cache(settings):
+    """Production's cache set-up (REDIS_URL: Redis cache, sessions read from it) on a Redis database of its own,
+    emptied before and after; skipped where no Redis answers (CI machines run one)."""
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip(f"needs Redis at {REDIS_URL}")
+    from django.core.cache import cache
+
+    settings.REDIS_URL = REDIS_URL
+    settings.CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": REDIS_URL}}
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    cache.clear()
+    yield cache
+    cache.clear()

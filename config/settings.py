@@ -100,6 +100,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:sign_in"
+# Django's ModelBackend, reading the signed-in person from the shared cache when REDIS_URL is set.
+AUTHENTICATION_BACKENDS = ["accounts.backends.CachedModelBackend"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -153,6 +155,14 @@ OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Bastama")
 
 # Keyed hash for IINs: uniqueness without storing the number in clear.
 IIN_HASH_KEY = os.environ.get("IIN_HASH_KEY") or SECRET_KEY
+
+# With REDIS_URL (production), one cache shared by every server process, and sessions read from it: a signed-in
+# request costs no SQL query for its session, which is written through to the database so a restart of Redis
+# signs nobody out. Without it (development, tests), sessions live in the database only.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "bastama"}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = not DEBUG and envbool("SECURE_COOKIES", True)

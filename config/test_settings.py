@@ -15,5 +15,10 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 SMS_BACKEND = "file"
 SMS_FILE_PATH = Path(tempfile.mkdtemp(prefix="bastama-sms-"))  # noqa: F405
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="bastama-media-"))  # noqa: F405
+# No shared cache even when REDIS_URL is set: a person cached by one test would outlive its database rows.
+# accounts/tests/test_cached_sessions.py turns Redis on where it tests it.
+REDIS_URL = ""
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True

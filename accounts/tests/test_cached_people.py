@@ -1,0 +1,49 @@
+"""With REDIS_URL, sessions and signed-in people are read from Redis; a change to a person is seen at once."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accounts.backends import CachedModelBackend
+from accounts.testing import make_user, sign_in
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_signed_in_page_reads_neither_session_nor_person_from_the_database(client, shared_cache):
+    person = make_user(name="Aigerim")
+    sign_in(client, person)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("accounts:profile"))
+    assert page.status_code == 200 and "Aigerim" in page.content.decode()
+    sql = [q["sql"] for q in queries.captured_queries]
+    assert not [q for q in sql if 'FROM "django_session"' in q or 'FROM "accounts_user"' in q]
+
+
+def test_saving_a_person_drops_the_cached_copy(client, shared_cache):
+    person = make_user(name="Aigerim")
+    sign_in(client, person)
+    client.get(reverse("accounts:profile"))
+    person.name = "Aigerim Sultanova"
+    person.save()
+    assert "Aigerim Sultanova" in client.get(reverse("accounts:profile")).content.decode()
+
+
+def test_a_deactivated_person_is_signed_out_at_once(client, shared_cache):
+    person = make_user()
+    sign_in(client, person)
+    assert client.get(reverse("accounts:profile")).status_code == 200
+    person.is_active = False
+    person.save()
+    response = client.get(reverse("accounts:profile"))
+    assert response.status_code == 302 and reverse("accounts:sign_in") in response.url
+
+
+def test_without_a_shared_cache_people_are_read_from_the_database(settings):
+    """A per-process cache could not be invalidated in the other processes, so it is never used for people."""
+    settings.REDIS_URL = ""
+    person = make_user(name="Aigerim")
+    with CaptureQueriesContext(connection) as queries:
+        assert CachedModelBackend().get_user(person.pk) == person
+    assert len(queries) == 1

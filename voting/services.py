@@ -153,18 +153,23 @@ def _first_ballot_in_one_statement(user, edition: Edition, district: District | 
 
     The Participation is inserted first, with ON CONFLICT DO NOTHING and a ballot id drawn from the sequence; the
     ballot and its choices are inserted only if it was. The foreign keys are deferred to the end of the statement.
-    Returns None (having written nothing) when the IIN already has a Participation: the caller takes the locking
-    path. Anything between would need the caller's transaction, so this runs only outside one.
+    Returns None (having written nothing) when the IIN already has a Participation or voting is not open by the
+    database's copy of the dates (the caller's edition may be cached): the caller takes the locking path, which
+    decides with fresh dates. Anything between would need the caller's transaction, so this runs only outside one.
     """
     if connection.vendor != "postgresql" or connection.in_atomic_block:
         return None
     code = receipts.new_code()
+    receipt_hash = receipts.code_hash(code)
     now = timezone.now()
     pids, values = zip(*sorted(clean.items()), strict=True)
     with connection.cursor() as cursor:
         cursor.execute(
             """
-            WITH ids AS (SELECT nextval(pg_get_serial_sequence('voting_ballot', 'id')) AS bid),
+            WITH ids AS (
+                SELECT nextval(pg_get_serial_sequence('voting_ballot', 'id')) AS bid FROM editions_edition
+                WHERE id = %s AND voting_starts <= %s AND results_start > %s
+            ),
             p AS (
                 INSERT INTO voting_participation
                     (edition_id, district_id, iin_hash, user_id, channel, ballot_id, created_at, updated_at)
@@ -181,15 +186,14 @@ def _first_ballot_in_one_statement(user, edition: Edition, district: District | 
             )
             SELECT id FROM b
             """,
-            [edition.pk, district.pk if district else None, user.iin_hash, user.pk, now, now]
-            + [edition.pk, district.pk if district else None, receipts.code_hash(code), now, list(pids), list(values)],
+            [edition.pk, now, now]
+            + [edition.pk, district.pk if district else None, user.iin_hash, user.pk, now, now]
+            + [edition.pk, district.pk if district else None, receipt_hash, now, list(pids), list(values)],
         )
         row = cursor.fetchone()
     if row is None:
         return None
-    ballot = Ballot(
-        pk=row[0], edition=edition, district=district, channel=Channel.ONLINE, receipt_hash=receipts.code_hash(code)
-    )
+    ballot = Ballot(pk=row[0], edition=edition, district=district, channel=Channel.ONLINE, receipt_hash=receipt_hash)
     ballot.created_at = now
     return Cast(ballot=ballot, receipt=code)
 
@@ -248,6 +252,8 @@ def submit_ballot(*, user, edition: Edition, choices: Mapping[int, int], distric
     if fast is not None:
         return fast
     with transaction.atomic():
+        edition.refresh_from_db(fields=["voting_starts", "results_start"])  # it may come from a per-process cache
+        _check_open(edition)
         return _record(user=user, edition=edition, district=district, clean=clean, replace_only=False, cast_only=False)
 
 

@@ -106,7 +106,7 @@ def ballot(request, edition_id: int):
 @require_POST
 def confirm(request, edition_id: int):
     """Store the reviewed ballot (or replace the voter's ballot) and show the receipt once."""
-    edition = _edition(edition_id)
+    edition = selectors.edition_for_ballot(edition_id)
     closed = services.voting_status(edition)
     if closed:
         return _refused(request, edition, closed[1])

@@ -1,10 +1,15 @@
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.testing import make_user, sign_in
+from editions.models import Edition
 from voting import selectors
 from voting.models import Ballot, Participation
 
@@ -108,6 +113,33 @@ def test_after_closing_nothing_can_change(client, voter, edition, projects):
     with time_machine.travel(edition.results_start + timedelta(minutes=1)):
         assert "Voting has closed" in client.get(_url("ballot", edition)).content.decode()
         assert client.post(_url("confirm", edition), {f"p{projects[0].pk}": "on"}).status_code == 403
+
+
+def test_closing_early_refuses_the_next_ballot_although_the_edition_is_cached(client, voter, edition, projects):
+    """The confirm view keeps an open edition for a few seconds; a close made meanwhile by another server process
+    (an UPDATE this process hears nothing of) still refuses the next ballot, and stores nothing."""
+    assert client.post(_url("confirm", edition), {f"p{projects[1].pk}": "on"}).status_code == 302
+    Edition.objects.filter(pk=edition.pk).update(results_start=timezone.now() - timedelta(seconds=1))
+    assert selectors.edition_for_ballot(edition.pk).results_start > timezone.now()  # the stale, open copy
+    other = Client(HTTP_ACCEPT_LANGUAGE="en")
+    sign_in(other, make_voter(birth=date(1985, 3, 9)))
+    response = other.post(_url("confirm", edition), {f"p{projects[0].pk}": "on"})
+    assert response.status_code == 403 and "Voting has closed" in response.content.decode()
+    assert Participation.objects.filter(edition=edition).count() == Ballot.objects.filter(edition=edition).count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)  # the one-statement path runs outside a transaction, as in production
+def test_a_first_ballot_on_postgresql_is_one_sql_statement(client, shared_cache, edition, projects):
+    """With sessions and people in Redis and the open edition kept by the process, confirming costs one query."""
+    sign_in(client, make_voter(birth=date(1985, 3, 9)))
+    assert client.post(_url("confirm", edition), {f"p{projects[1].pk}": "on"}).status_code == 302
+    sign_in(client, make_voter(birth=date(1991, 7, 1)))
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(_url("confirm", edition), {f"p{projects[0].pk}": "on", f"p{projects[1].pk}": "on"})
+    assert response.status_code == 302
+    assert len(queries) == 1 and "INSERT INTO voting_participation" in queries[0]["sql"]
+    assert Participation.objects.filter(edition=edition).count() == 2
 
 
 @pytest.mark.parametrize(

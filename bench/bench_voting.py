@@ -27,6 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 def _setup(database_url: str) -> None:
     os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")  # production: sessions read from Redis
     os.environ.setdefault("SECRET_KEY", "bench-secret-key-not-for-production")
     os.environ.setdefault("IIN_HASH_KEY", "bench-iin-key")
     os.environ.setdefault("DEBUG", "0")
@@ -77,6 +78,29 @@ def _figures(label: str, outcomes, seconds: float) -> float:
     return rate
 
 
+def _cpu_seconds() -> dict[str, float]:
+    """CPU time used so far by the server (gunicorn), the database (postgres), the cache (redis-server) and this
+    process (the load generator), from /proc: where each request's cost goes."""
+    tick = os.sysconf("SC_CLK_TCK")
+    totals = {"gunicorn": 0.0, "postgres": 0.0, "redis-server": 0.0}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue  # the process ended meanwhile
+        name = text[text.index("(") + 1 : text.rindex(")")]
+        fields = text[text.rindex(")") + 2 :].split()
+        if name in totals:
+            totals[name] += (int(fields[11]) + int(fields[12])) / tick  # utime + stime
+    own = os.times()
+    totals["load generator"] = own.user + own.system
+    return totals
+
+
+def _cpu_per_request(before: dict[str, float], after: dict[str, float], requests: int) -> str:
+    return "   ".join(f"{name} {1000 * (after[name] - before[name]) / requests:.2f}" for name in before)
+
+
 def _baseline(port: int, n: int, concurrency: int):
     """GET /healthz n times at the given concurrency, with the same client code as the ballots."""
     import threading
@@ -123,13 +147,18 @@ def main() -> None:
     with Gunicorn(database_url, workers=args.workers, threads=args.threads) as server:
         print(f"gunicorn: {args.workers} workers x {args.threads} threads; client concurrency {args.concurrency}")
         _baseline(server.port, 200, args.concurrency)  # warm up workers and connections
+        cpu = [_cpu_seconds()]
         base_outcomes, base_seconds = _baseline(server.port, len(voters), args.concurrency)
+        cpu.append(_cpu_seconds())
         base_rate = _figures("healthz", base_outcomes, base_seconds)
         started = time.perf_counter()
         outcomes = cast_all(lambda: server.port, edition.pk, voters, concurrency=args.concurrency)
         seconds = time.perf_counter() - started
+        cpu.append(_cpu_seconds())
         rate = _figures("ballots", outcomes, seconds)
     print(f"ballots / bare view: {100 * rate / base_rate:.0f}%")
+    print("CPU ms per request, healthz:", _cpu_per_request(cpu[0], cpu[1], len(base_outcomes)))
+    print("CPU ms per request, ballots:", _cpu_per_request(cpu[1], cpu[2], len(outcomes)))
     report = check_database(edition, voters, outcomes)
     print("database:", report)
     failed = [o.status for o in outcomes if not o.acknowledged]

@@ -334,12 +334,19 @@ def _run_mes(d: _Data, b: Fraction, skip: frozenset[int] = frozenset()) -> _Run:
     return run
 
 
-def _buy(run: _Run, p: int, rho: float) -> None:
-    """Charge project p's supporters: one new class per (class, satisfaction) group of them."""
-    classes, sats, weights, inv = run.groups_of(p)
-    run.groups.append((classes, sats, weights))
+def _charge(run: _Run, p: int, rho: float) -> None:
+    """Buy p at price rho: its supporters pay min(budget, rho * sat) (row budgets only)."""
+    rows = run.d.rows[p]
     run.chosen.append(p)
     run.rho_f.append(rho)
+    run.row_bud[rows] = np.maximum(0.0, run.row_bud[rows] - rho * run.d.sat_f[p])
+
+
+def _buy(run: _Run, p: int, rho: float) -> None:
+    """Buy p and record it in the class tree: one new class per (class, satisfaction) group of its supporters."""
+    classes, sats, weights, inv = run.groups_of(p)
+    run.groups.append((classes, sats, weights))
+    _charge(run, p, rho)
     first = run.size
     run.size += len(classes)
     if run.size > len(run.cbud_f):
@@ -357,9 +364,7 @@ def _buy(run: _Run, p: int, rho: float) -> None:
     run.parent[new] = classes
     run.cround[new] = len(run.chosen) - 1
     run.csat[new] = sats
-    rows = run.d.rows[p]
-    run.row_class[rows] = first + inv
-    run.row_bud[rows] = run.cbud_f[first + inv]
+    run.row_class[run.d.rows[p]] = first + inv
 
 
 def _spent(d: _Data, projects: Sequence[int]) -> int:
@@ -384,6 +389,7 @@ def _certify(d: _Data, low: _Run, high_b: Fraction, skip: frozenset[int]) -> _Ru
     checked on a whole stretch of rounds first, split only where that fails. Float sums with a relative margin
     `_EPS`; any doubt means "no".
     """
+    # The forced run needs no class tree: the next certificate and the stop test read only picks and prices.
     run = _Run.start(d, high_b)
     run.free = list(low.free)
     budgets = []  # row budgets at the start of each round, then at the end
@@ -392,24 +398,32 @@ def _certify(d: _Data, low: _Run, high_b: Fraction, skip: frozenset[int]) -> _Ru
         rho, _ = _price_f(run, pick)
         if rho == math.inf:  # pragma: no cover - more money keeps the pick affordable
             return None
-        _buy(run, pick, rho)
+        _charge(run, pick, rho)
     budgets.append(run.row_bud.copy())
     rounds = len(low.chosen)
-    top_price = np.maximum.accumulate(np.asarray(low.rho_f)) if rounds else np.zeros(0)
+    top_price = np.maximum.accumulate(np.asarray([0.0, *low.rho_f]))  # highest price before round r
     pick_ranks = np.asarray([d.ranks[p] for p in low.chosen], dtype=np.int64)
     picked_in = {p: r for r, p in enumerate(low.chosen)}
+    last = np.asarray([picked_in.get(q, rounds) for q in range(len(d.costs))])
+    costs = np.asarray(d.costs, dtype=np.float64)
+    # Most projects cannot be bought at the highest price with all their satisfaction: no sum needed.
+    unsure = np.flatnonzero(top_price[last] * np.asarray(d.total_sat, dtype=np.float64) >= costs * (1 - _EPS))
     for q in range(len(d.costs)):
+        if q in skip or d.total_sat[q] <= 0 or d.costs[q] == 0:
+            continue
+        rows, w = d.rows[q], d.weights_f[q]
+        cost = d.costs[q]
+        if q not in picked_in and float(budgets[rounds][rows] @ w) >= cost * (1 - _EPS):
+            return None
+    for q in unsure.tolist():
         if q in skip or d.total_sat[q] <= 0 or d.costs[q] == 0:
             continue
         rows, sat, w = d.rows[q], d.sat_f[q], d.weights_f[q]
         cost = d.costs[q]
-        last = picked_in.get(q, rounds)
-        if q not in picked_in and float(budgets[rounds][rows] @ w) >= cost * (1 - _EPS):
-            return None
-        stretches = [(0, last)] if last else []
+        stretches = [(0, int(last[q]))] if last[q] else []
         while stretches:
             r0, r1 = stretches.pop()
-            price = top_price[r1 - 1]
+            price = top_price[r1]
             # A project after every pick in the tie-break order may cost exactly as much (e.g. the same
             # number of supporters, all able to pay: the price is then cost / satisfaction at every budget).
             after = pick_ranks[r0:r1].max() < d.ranks[q]
@@ -451,17 +465,23 @@ def _add1(d: _Data, election: Election, skip: frozenset[int] = frozenset(), unti
     # changes the course of the run do not pay for a certificate at each step.
     wait = 0
     pause = 1
+    # Certified stretches shrink as a change nears: after a failure, keep the jump that worked instead of
+    # doubling it straight into the next failure.
+    grow = True
     while not stops(run):
         while jump > 1 and wait == 0:
             high = _certify(d, run, b + jump * step, skip)
             if high is None:
                 jump //= 2
+                grow = False
                 if jump == 1:
                     wait, pause = pause, 2 * pause
                 continue
             b += jump * step
             run = high
-            jump *= 2
+            if grow:
+                jump *= 2
+            grow = True
             pause = 1
         previous = run
         b += step

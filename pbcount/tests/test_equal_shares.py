@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pbcount.election import Reason
+from pbcount.election import Ballot, Election, Reason
 from pbcount.rules import count
 from pbcount.rules.equal_shares import equal_shares
 from pbcount.tests.helpers import make_election
@@ -102,3 +102,90 @@ def test_generated_elections_agree_with_pabutools_mes(e, sat: str, completion):
     from pbcount.tests.pabutools_bridge import pabutools_mes_winners
 
     assert set(equal_shares(e, sat=sat, completion=completion).winners) == pabutools_mes_winners(e, sat, completion)
+
+
+def _satisfactions(e: Election, sat: str) -> list[list[int]]:
+    """Each voter's satisfaction with each project, as pabutools' satisfaction classes define it."""
+
+    def satisfaction(ballot: Ballot, p: int) -> int:
+        value = dict(ballot).get(p)
+        if value is None:
+            return 0
+        if e.vote_type == "ordinal":
+            return len(ballot) - value - 1
+        if e.vote_type == "approval":
+            return int(e.projects[p].cost * e.scale) if sat == "cost" else 1
+        return value
+
+    return [[satisfaction(v.ballot, p) for p in range(len(e.projects))] for v in e.voters]
+
+
+def _reference_mes(e: Election, per_voter: Fraction, sat: str) -> set[int]:
+    """Plain exact MES, voter by voter in Fractions, as pabutools computes it (ids compared as strings)."""
+    costs = [p.cost for p in e.projects]
+    sats = _satisfactions(e, sat)
+    budgets = [per_voter] * len(e.voters)
+    left = {p for p in range(len(costs)) if sum(s[p] for s in sats) > 0}
+    chosen = {p for p in left if costs[p] == 0}
+    left -= chosen
+    while True:
+        best: tuple[Fraction, str, int] | None = None
+        for p in left:
+            fans = sorted((i for i in range(len(sats)) if sats[i][p]), key=lambda i: budgets[i] / sats[i][p])
+            if sum(budgets[i] for i in fans) < costs[p]:
+                continue
+            paid, denominator = Fraction(0), sum(sats[i][p] for i in fans)
+            for i in fans:
+                rho = (costs[p] - paid) / denominator
+                if rho * sats[i][p] <= budgets[i]:
+                    break
+                paid += budgets[i]
+                denominator -= sats[i][p]
+            if best is None or (rho, e.projects[p].id) < best[:2]:
+                best = (rho, e.projects[p].id, p)
+        if best is None:
+            return chosen
+        rho, _, p = best
+        for i in range(len(sats)):
+            budgets[i] -= min(budgets[i], rho * sats[i][p])
+        chosen.add(p)
+        left.remove(p)
+
+
+def _reference_add1(e: Election, sat: str) -> set[str]:
+    """pabutools' voter_budget_increment=1, one currency unit at a time, with the reference MES."""
+    sats = _satisfactions(e, sat)
+    supported = [p for p in range(len(e.projects)) if any(s[p] for s in sats)]
+    per_voter = e.budget / len(e.voters)
+    previous: set[int] | None = None
+    while True:
+        chosen = _reference_mes(e, per_voter, sat)
+        spent = sum(e.projects[p].cost for p in chosen)
+        if spent > e.budget:
+            chosen = previous if previous is not None else chosen
+            return {e.projects[p].id for p in chosen}
+        if all(p in chosen or e.projects[p].cost > e.budget - spent for p in supported):
+            return {e.projects[p].id for p in chosen}
+        previous = chosen
+        per_voter += 1
+
+
+@st.composite
+def costly_elections(draw: st.DrawFn):
+    """Budgets far below the costs, so add1 takes hundreds of one-unit steps (the skipped stretches);
+    equal costs and identical ballots give exact ties."""
+    vote_type = draw(st.sampled_from(["approval", "cumulative", "ordinal"]))
+    ids = draw(st.lists(st.sampled_from(["1", "2", "9", "10", "a", "b"]), min_size=2, max_size=5, unique=True))
+    costs = {pid: draw(st.sampled_from([120, 300, 300, 450, 999, 1800, "250.5"])) for pid in ids}
+    budget = draw(st.integers(300, 2000))
+    ballots: list = []
+    for _ in range(draw(st.integers(2, 10))):
+        chosen = draw(st.lists(st.sampled_from(ids), unique=True, min_size=1, max_size=len(ids)))
+        ballots.append({pid: draw(st.integers(1, 3)) for pid in chosen} if vote_type == "cumulative" else chosen)
+    return make_election(costs, ballots, budget, vote_type)
+
+
+@settings(max_examples=60, deadline=None)
+@given(costly_elections(), st.sampled_from(["cost", "cardinality"]))
+def test_add1_skipping_gives_the_step_by_step_outcome(e, sat: str):
+    assert set(equal_shares(e, sat=sat, completion="add1").winners) == _reference_add1(e, sat)

@@ -8,6 +8,7 @@ IMMEDIATE transactions of config/settings.py serialise writers anyway.
 A refusal raises VotingRefused with a code and a translated message the views show as they are.
 """
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -148,6 +149,30 @@ def _validated(user, edition: Edition, choices: Mapping[int, int], district: Dis
     return district, clean
 
 
+@functools.cache
+def _prepared_cursor_class():
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    class PreparedCursor(ServerBindingCursor):
+        def execute(self, query, params=None):
+            return super().execute(query, params, prepare=True)
+
+    return PreparedCursor
+
+
+def _prepared_cursor():
+    """A Django cursor whose statements PostgreSQL parses and plans once per connection.
+
+    Django binds parameters on the client, so PostgreSQL plans every statement afresh: for the first-ballot
+    statement that is most of its cost (0.30 ms of database CPU instead of 0.06 ms, measured). Behind a connection
+    pooler in transaction mode, PgBouncer needs max_prepared_statements (docs/deploy.md).
+    """
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    cursor = _prepared_cursor_class()(connection.connection)
+    return connection.make_debug_cursor(cursor) if connection.queries_logged else connection.make_cursor(cursor)
+
+
 def _first_ballot_in_one_statement(user, edition: Edition, district: District | None, clean) -> Cast | None:
     """PostgreSQL only: a person's first ballot as one statement, so one round trip in autocommit mode.
 
@@ -163,7 +188,7 @@ def _first_ballot_in_one_statement(user, edition: Edition, district: District | 
     receipt_hash = receipts.code_hash(code)
     now = timezone.now()
     pids, values = zip(*sorted(clean.items()), strict=True)
-    with connection.cursor() as cursor:
+    with _prepared_cursor() as cursor:
         cursor.execute(
             """
             WITH ids AS (
@@ -173,12 +198,13 @@ def _first_ballot_in_one_statement(user, edition: Edition, district: District | 
             p AS (
                 INSERT INTO voting_participation
                     (edition_id, district_id, iin_hash, user_id, channel, ballot_id, created_at, updated_at)
-                SELECT %s, %s, %s, %s, 'online', ids.bid, %s, %s FROM ids
+                SELECT %s::bigint, %s::bigint, %s, %s::bigint, 'online', ids.bid, %s::timestamptz, %s::timestamptz
+                FROM ids
                 ON CONFLICT DO NOTHING RETURNING ballot_id
             ),
             b AS (
                 INSERT INTO voting_ballot (id, edition_id, district_id, channel, receipt_hash, created_at)
-                SELECT p.ballot_id, %s, %s, 'online', %s, %s FROM p RETURNING id
+                SELECT p.ballot_id, %s::bigint, %s::bigint, 'online', %s, %s::timestamptz FROM p RETURNING id
             ),
             c AS (
                 INSERT INTO voting_ballotchoice (ballot_id, proposal_id, value)

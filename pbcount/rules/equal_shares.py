@@ -16,16 +16,17 @@ Completions (pabutools semantics, see docs/counting.md):
 - `add1-comparison`: Wieliczka 2023's procedure (see `_comparison`).
 
 Speed and exactness. Money is scaled to integers (`Election.scale`). Voters with identical ballots are merged.
-Voters who support the same bought projects with the same satisfactions have the same budget, so budgets live
-in "classes" (a tree: a class is its parent minus one payment); a round touches only the bought project's
-supporters. Prices are computed with NumPy floats; a decision (which project wins a round, whether a project is
-affordable) whose float margin is below `_EPS` (relative; float error is below 1e-12 here) is re-decided with
-exact `Fraction`s, computed on demand from the class tree. The add1 loop skips budgets at which the outcome cannot
-change (see `_next_change`).
+A run keeps one float budget per distinct ballot; a round touches only the bought project's supporters. Prices
+are computed with NumPy floats; a decision (which project wins a round, whether a project is affordable) whose
+float margin is below `_EPS` (relative; float error is below 1e-12 here) is re-decided exactly: with integers
+when every paying supporter is surely rich (the common exact tie), else with `Fraction`s from the class tree
+(`_Tree`), built only then. The add1 loop skips stretches of budgets at which the outcome cannot change (see
+`_certify`).
 """
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -139,75 +140,29 @@ def _exact_rho(cost: int, groups: Sequence[tuple[Fraction, int, int]]) -> Fracti
 
 
 @dataclass
-class _Run:
-    """One MES run at per-voter budget `b` (scaled money): chosen projects and the class tree of budgets."""
+class _Tree:
+    """The class tree of a run's budgets, for exact arithmetic: a class is its parent minus one payment.
 
-    d: _Data
-    b: Fraction
-    chosen: list[int] = field(default_factory=list)
-    rho_f: list[float] = field(default_factory=list)
-    free: list[int] = field(default_factory=list)
-    dropped: dict[int, int] = field(default_factory=dict)  # project -> round in which it became unaffordable
-    # Class tree (arrays with spare room, `size` used): parent class, round, satisfaction, float budget, and
-    # whether the exact budget is surely 0 (the class paid all it had: it never changes a later price).
-    size: int = 1
-    parent: np.ndarray = field(default_factory=lambda: np.full(16, -1, dtype=np.int64))
-    cround: np.ndarray = field(default_factory=lambda: np.full(16, -1, dtype=np.int64))
-    csat: np.ndarray = field(default_factory=lambda: np.zeros(16, dtype=np.int64))
-    cbud_f: np.ndarray = field(default_factory=lambda: np.zeros(16))
-    czero: np.ndarray = field(default_factory=lambda: np.zeros(16, dtype=bool))
-    row_class: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    row_bud: np.ndarray = field(default_factory=lambda: np.zeros(0))  # float budget of each row's class
+    Voters who support the same bought projects with the same satisfactions have the same budget. Class 0
+    is everyone at the start; per round, the bought project's supporters move to one new class per (class,
+    satisfaction) group of them.
+    """
+
+    row_class: np.ndarray
+    parent: list[int] = field(default_factory=lambda: [-1])
+    cround: list[int] = field(default_factory=lambda: [-1])
+    csat: list[int] = field(default_factory=lambda: [0])
     # Per round: (class before, sat, weight) arrays of the bought project's supporters.
     groups: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=list)
-    _exact_bud: dict[int, Fraction] = field(default_factory=dict)
-    _exact_rho: dict[int, Fraction] = field(default_factory=dict)
 
-    @classmethod
-    def start(cls, d: _Data, b: Fraction) -> _Run:
-        """Everyone in class 0 with budget b."""
-        run = cls(d, b)
-        run.row_class = np.zeros(d.num_rows, dtype=np.int64)
-        run.row_bud = np.full(d.num_rows, float(b))
-        run.cbud_f[0] = float(b)
-        return run
-
-    def class_budget(self, c: int) -> Fraction:
-        """Exact budget of class `c`, computed on demand from the tree."""
-        known = self._exact_bud
-        path = []
-        while c not in known and c != 0:
-            path.append(c)
-            c = int(self.parent[c])
-        if c == 0 and 0 not in known:
-            known[0] = self.b
-        value = known[c]
-        for c in reversed(path):
-            value = max(Fraction(0), value - self.round_rho(int(self.cround[c])) * int(self.csat[c]))
-            known[c] = value
-        return value
-
-    def round_rho(self, r: int) -> Fraction:
-        """Exact price of the project bought in round `r` (0-based)."""
-        if r not in self._exact_rho:
-            classes, sats, weights = self.groups[r]
-            triples = [
-                (self.class_budget(int(c)), int(s), int(w)) for c, s, w in zip(classes, sats, weights, strict=True)
-            ]
-            rho = _exact_rho(self.d.costs[self.chosen[r]], triples)
-            assert rho is not None
-            self._exact_rho[r] = rho
-        return self._exact_rho[r]
-
-    def groups_of(self, p: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    def groups_of(self, d: _Data, p: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Project p's supporters now, merged by (class, satisfaction): classes, sats, weights, row -> group.
 
         Approval ballots (one satisfaction per project) group by class with a lookup table instead of a sort.
         """
-        d = self.d
         classes = self.row_class[d.rows[p]]
         if d.max_unit == 1:
-            lookup = np.empty(self.size, dtype=np.int64)
+            lookup = np.empty(len(self.parent), dtype=np.int64)
             positions = np.arange(len(classes))
             lookup[classes] = positions  # one position per class wins
             winner = lookup[classes]
@@ -221,8 +176,78 @@ class _Run:
         weights = np.bincount(inv, weights=d.weights[p], minlength=len(uniq)).astype(np.int64)
         return uniq, units * d.mult[p], weights, inv
 
+    def add_round(self, d: _Data, p: int) -> None:
+        classes, sats, weights, inv = self.groups_of(d, p)
+        self.row_class[d.rows[p]] = len(self.parent) + inv
+        self.parent.extend(classes.tolist())
+        self.cround.extend([len(self.groups)] * len(classes))
+        self.csat.extend(sats.tolist())
+        self.groups.append((classes, sats, weights))
+
+
+@dataclass
+class _Run:
+    """One MES run at per-voter budget `b` (scaled money): chosen projects, prices and float row budgets.
+
+    Exact values come from the class tree, built only when a close decision needs them.
+    """
+
+    d: _Data
+    b: Fraction
+    chosen: list[int] = field(default_factory=list)
+    rho_f: list[float] = field(default_factory=list)
+    free: list[int] = field(default_factory=list)
+    dropped: dict[int, int] = field(default_factory=dict)  # project -> round in which it became unaffordable
+    row_bud: np.ndarray = field(default_factory=lambda: np.zeros(0))  # float budget of each distinct ballot
+    # Rows whose exact budget is surely 0 (they paid all they had): they never change a later price.
+    row_zero: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    _tree: _Tree | None = None
+    _exact_bud: dict[int, Fraction] = field(default_factory=dict)
+    _exact_rho: dict[int, Fraction] = field(default_factory=dict)
+
+    @classmethod
+    def start(cls, d: _Data, b: Fraction) -> _Run:
+        """Every voter with budget b."""
+        return cls(d, b, row_bud=np.full(d.num_rows, float(b)), row_zero=np.zeros(d.num_rows, dtype=bool))
+
+    def tree(self) -> _Tree:
+        """The class tree up to the current round (extended from where it was last built)."""
+        if self._tree is None:
+            self._tree = _Tree(np.zeros(self.d.num_rows, dtype=np.int64))
+        for p in self.chosen[len(self._tree.groups) :]:
+            self._tree.add_round(self.d, p)
+        return self._tree
+
+    def class_budget(self, c: int) -> Fraction:
+        """Exact budget of class `c`, computed on demand from the tree."""
+        tree = self.tree()
+        known = self._exact_bud
+        path = []
+        while c not in known and c != 0:
+            path.append(c)
+            c = tree.parent[c]
+        if c == 0 and 0 not in known:
+            known[0] = self.b
+        value = known[c]
+        for c in reversed(path):
+            value = max(Fraction(0), value - self.round_rho(tree.cround[c]) * tree.csat[c])
+            known[c] = value
+        return value
+
+    def round_rho(self, r: int) -> Fraction:
+        """Exact price of the project bought in round `r` (0-based)."""
+        if r not in self._exact_rho:
+            classes, sats, weights = self.tree().groups[r]
+            triples = [
+                (self.class_budget(int(c)), int(s), int(w)) for c, s, w in zip(classes, sats, weights, strict=True)
+            ]
+            rho = _exact_rho(self.d.costs[self.chosen[r]], triples)
+            assert rho is not None
+            self._exact_rho[r] = rho
+        return self._exact_rho[r]
+
     def exact_triples(self, p: int) -> list[tuple[Fraction, int, int]]:
-        classes, sats, weights, _ = self.groups_of(p)
+        classes, sats, weights, _ = self.tree().groups_of(self.d, p)
         return [(self.class_budget(int(c)), int(s), int(w)) for c, s, w in zip(classes, sats, weights, strict=True)]
 
     def exact_price(self, p: int) -> Fraction | None:
@@ -233,8 +258,7 @@ class _Run:
         tie (two projects whose paying supporters have the same total satisfaction).
         """
         d = self.d
-        classes = self.row_class[d.rows[p]]
-        paying = ~self.czero[classes]
+        paying = ~self.row_zero[d.rows[p]]
         rich_sat = int((d.weights[p][paying] * d.units[p][paying]).sum()) * d.mult[p]
         if rich_sat > 0:
             rho = d.costs[p] / rich_sat
@@ -289,16 +313,16 @@ def _run_mes(d: _Data, b: Fraction, skip: frozenset[int] = frozenset()) -> _Run:
             run.free.append(p)
         else:
             active.append(p)
-    bound = {p: d.costs[p] / d.total_sat[p] for p in active}
+    # Lazy, as pabutools: prices only rise during a run, so a price found earlier is a lower bound; a round
+    # prices projects in order of their bound until the bound exceeds the best price found.
+    heap = [(d.costs[p] / d.total_sat[p], d.ranks[p], p) for p in active]
+    heapq.heapify(heap)
     rnd = 0
-    while active:
-        active.sort(key=lambda p: (bound[p], d.ranks[p]))
+    while heap:
         best = math.inf
-        near: list[tuple[float, int]] = []
-        gone: list[int] = []
-        for p in active:
-            if bound[p] > best * (1 + _EPS):
-                break
+        near: dict[int, float] = {}
+        while heap and heap[0][0] <= best * (1 + _EPS):
+            p = heapq.heappop(heap)[2]
             rho, available = _price_f(run, p)
             cost = d.costs[p]
             if abs(available - cost) <= _EPS * cost:
@@ -307,64 +331,38 @@ def _run_mes(d: _Data, b: Fraction, skip: frozenset[int] = frozenset()) -> _Run:
                 elif rho == math.inf:
                     rho = float(run.exact_price(p) or math.inf)
             if rho == math.inf:
-                gone.append(p)
+                run.dropped[p] = rnd + 1
                 continue
-            bound[p] = rho
             best = min(best, rho)
-            near.append((rho, p))
-        for p in gone:
-            active.remove(p)
-            run.dropped[p] = rnd + 1
+            near[p] = rho
         if not near:
             break
-        tied = [p for rho, p in near if rho <= best * (1 + _EPS)]
+        tied = [p for p, rho in near.items() if rho <= best * (1 + _EPS)]
         if len(tied) > 1:
             exact = {p: run.exact_price(p) for p in tied}
             low = min(v for v in exact.values() if v is not None)
             tied = [p for p, v in exact.items() if v == low]
             pick = min(tied, key=d.ranks.__getitem__)
             run._exact_rho[rnd] = low
-            rho_f = float(low)
+            near[pick] = float(low)
         else:
             pick = tied[0]
-            rho_f = bound[pick]
-        _buy(run, pick, rho_f)
-        active.remove(pick)
+        _charge(run, pick, near.pop(pick))
+        for p, rho in near.items():
+            heapq.heappush(heap, (rho, d.ranks[p], p))
         rnd += 1
     return run
 
 
 def _charge(run: _Run, p: int, rho: float) -> None:
-    """Buy p at price rho: its supporters pay min(budget, rho * sat) (row budgets only)."""
+    """Buy p at price rho: its supporters pay min(budget, rho * sat)."""
     rows = run.d.rows[p]
     run.chosen.append(p)
     run.rho_f.append(rho)
-    run.row_bud[rows] = np.maximum(0.0, run.row_bud[rows] - rho * run.d.sat_f[p])
-
-
-def _buy(run: _Run, p: int, rho: float) -> None:
-    """Buy p and record it in the class tree: one new class per (class, satisfaction) group of its supporters."""
-    classes, sats, weights, inv = run.groups_of(p)
-    run.groups.append((classes, sats, weights))
-    _charge(run, p, rho)
-    first = run.size
-    run.size += len(classes)
-    if run.size > len(run.cbud_f):
-        room = 2 * run.size
-        for name in ("parent", "cround", "csat", "cbud_f", "czero"):
-            old = getattr(run, name)
-            grown = np.zeros(room, dtype=old.dtype)
-            grown[: len(old)] = old
-            setattr(run, name, grown)
-    new = slice(first, run.size)
-    left = run.cbud_f[classes] - rho * sats
-    run.cbud_f[new] = np.maximum(0.0, left)
+    left = run.row_bud[rows] - rho * run.d.sat_f[p]
+    run.row_bud[rows] = np.maximum(0.0, left)
     # Surely poor (paid all it had) with a margin well above float error: exactly 0 from now on.
-    run.czero[new] = run.czero[classes] | (left < -_EPS * float(run.b))
-    run.parent[new] = classes
-    run.cround[new] = len(run.chosen) - 1
-    run.csat[new] = sats
-    run.row_class[run.d.rows[p]] = first + inv
+    run.row_zero[rows] |= left < -_EPS * float(run.b)
 
 
 def _spent(d: _Data, projects: Sequence[int]) -> int:
@@ -389,7 +387,6 @@ def _certify(d: _Data, low: _Run, high_b: Fraction, skip: frozenset[int]) -> _Ru
     checked on a whole stretch of rounds first, split only where that fails. Float sums with a relative margin
     `_EPS`; any doubt means "no".
     """
-    # The forced run needs no class tree: the next certificate and the stop test read only picks and prices.
     run = _Run.start(d, high_b)
     run.free = list(low.free)
     budgets = []  # row budgets at the start of each round, then at the end

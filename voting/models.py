@@ -119,7 +119,8 @@ class Participation(models.Model):
     """One person (by IIN hash) took part in one budget of an edition, online or on paper.
 
     Two partial unique constraints stand in for one over (edition, district, iin_hash): NULL never equals
-    NULL in a unique index, so an edition-wide participation (district NULL) needs a constraint of its own.
+    NULL in a unique index, so an edition-wide participation (district NULL) needs a constraint of its own. A third
+    keeps one counted ballot per person across the districts of a split budget.
     """
 
     edition = models.ForeignKey(Edition, on_delete=models.PROTECT, related_name="participations")
@@ -150,6 +151,13 @@ class Participation(models.Model):
                 fields=["edition", "iin_hash"],
                 condition=Q(district__isnull=True),
                 name="one_participation_per_edition",
+            ),
+            # Where the budget is split, a person votes in one district only (their own): one counted ballot per
+            # edition. A withdrawn participation (no ballot) leaves room to vote elsewhere after moving.
+            models.UniqueConstraint(
+                fields=["edition", "iin_hash"],
+                condition=Q(district__isnull=False, ballot__isnull=False),
+                name="one_counted_district_ballot",
             ),
         ]
         indexes = [models.Index(fields=["user", "edition"], name="participation_user_idx")]

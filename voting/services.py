@@ -12,7 +12,7 @@ import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -109,7 +109,11 @@ def _check_other_district(user, edition: Edition, district: District | None) -> 
         .exists()
     )
     if elsewhere:
-        raise VotingRefused(OTHER_DISTRICT, _("You have already voted in another district of this edition."))
+        raise _voted_elsewhere()
+
+
+def _voted_elsewhere() -> VotingRefused:
+    return VotingRefused(OTHER_DISTRICT, _("You have already voted in another district of this edition."))
 
 
 def _refuse_if_paper(participation: Participation) -> None:
@@ -234,6 +238,9 @@ def _record(*, user, edition, district, clean, replace_only: bool, cast_only: bo
     if not replace_only and _insert_participation(user, edition, district, cast.ballot, now):
         return cast
     participation = _lock_participation(user, edition, district)
+    if participation is None and not replace_only:
+        # The INSERT met a counted ballot of this IIN in another district (one_counted_district_ballot).
+        raise _voted_elsewhere()
     if participation is None or (replace_only and participation.ballot_id is None):
         raise VotingRefused(NO_BALLOT, _("You have no ballot to change in this edition."))
     if participation.ballot_id is not None:
@@ -247,7 +254,11 @@ def _record(*, user, edition, district, clean, replace_only: bool, cast_only: bo
     participation.channel = Channel.ONLINE
     participation.user = user
     participation.updated_at = now
-    participation.save(update_fields=["ballot", "channel", "user", "updated_at"])
+    try:
+        with transaction.atomic():
+            participation.save(update_fields=["ballot", "channel", "user", "updated_at"])
+    except IntegrityError:
+        raise _voted_elsewhere() from None  # a vote again after withdrawing, raced by one in another district
     return Cast(ballot=cast.ballot, receipt=cast.receipt, replaced=previous is not None)
 
 

@@ -116,3 +116,30 @@ def test_fifty_voters_submitting_at_once_store_fifty_ballots(setup):
     assert all(type(o).__name__ == "Cast" for o in outcomes), outcomes
     assert Ballot.objects.count() == N and Participation.objects.count() == N
     assert selectors.counted_ballots(edition) == {None: [[(str(projects[0].pk), 1)]] * N}
+
+
+def test_one_person_racing_in_two_districts_of_a_split_budget_keeps_one_counted_ballot():
+    """Their profile's district changed between two requests: the database still keeps one counted ballot."""
+    from accounts.models import User
+    from editions.models import District, EditionDistrict
+
+    edition = make_voting_edition(budget=100)
+    districts = [
+        District.objects.create(city=edition.city, name_kk=name, name_ru=name, name_en=name) for name in ("N", "S")
+    ]
+    projects = []
+    for district in districts:
+        EditionDistrict.objects.create(edition=edition, district=district, budget=100)
+        projects += make_projects(edition, [(f"Park {district.name_en}", 50)], district=district)
+    voter = make_voter(district=districts[0])
+
+    def vote_in(i):
+        person = User.objects.get(pk=voter.pk)
+        person.district = districts[i % 2]
+        return services.submit_ballot(user=person, edition=edition, choices={projects[i % 2].pk: 1})
+
+    outcomes = _race([lambda i=i: vote_in(i) for i in range(N)])
+    assert all(type(o).__name__ == "Cast" or o == services.OTHER_DISTRICT for o in outcomes), outcomes
+    assert Ballot.objects.counted().count() == 1
+    assert Participation.objects.exclude(ballot=None).count() == 1
+    assert sum(len(ballots) for ballots in selectors.counted_ballots(edition).values()) == 1

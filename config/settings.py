@@ -162,10 +162,19 @@ IIN_HASH_KEY = os.environ.get("IIN_HASH_KEY") or SECRET_KEY
 
 # With REDIS_URL (production), one cache shared by every server process, and sessions read from it: a signed-in
 # request costs no SQL query for its session, which is written through to the database so a restart of Redis
-# signs nobody out. Without it (development, tests), sessions live in the database only.
+# signs nobody out. If Redis stops answering, requests read the database instead (ignored errors, logged); flush
+# Redis when it is back (docs/deploy.md). Without REDIS_URL (development, tests), sessions live in the database.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "bastama"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "bastama",
+            "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5},
+        }
+    }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 SESSION_COOKIE_HTTPONLY = True

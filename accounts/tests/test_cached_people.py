@@ -47,3 +47,17 @@ def test_without_a_shared_cache_people_are_read_from_the_database(settings):
     with CaptureQueriesContext(connection) as queries:
         assert CachedModelBackend().get_user(person.pk) == person
     assert len(queries) == 1
+
+
+def test_when_redis_stops_answering_people_stay_signed_in_from_the_database(client, shared_cache, settings):
+    person = make_user(name="Aigerim")
+    sign_in(client, person)
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": "redis://127.0.0.1:9/0",  # nothing listens there
+            "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5},
+        }
+    }
+    page = client.get(reverse("accounts:profile"))
+    assert page.status_code == 200 and "Aigerim" in page.content.decode()

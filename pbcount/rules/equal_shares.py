@@ -459,9 +459,11 @@ def _add1(d: _Data, election: Election, skip: frozenset[int] = frozenset(), unti
     previous: _Run | None = None
     jump = 2
     # After a failed certificate, plain steps for a while (doubling), so that elections whose every step
-    # changes the course of the run do not pay for a certificate at each step.
+    # changes the course of the run do not pay for a certificate at each step. Where certificates mostly
+    # succeed, a change of course seen in a plain step ends the pause: the next stretch is likely certifiable.
     wait = 0
     pause = 1
+    certified = failed = 0
     # Certified stretches shrink as a change nears: after a failure, keep the jump that worked instead of
     # doubling it straight into the next failure.
     grow = True
@@ -469,11 +471,13 @@ def _add1(d: _Data, election: Election, skip: frozenset[int] = frozenset(), unti
         while jump > 1 and wait == 0:
             high = _certify(d, run, b + jump * step, skip)
             if high is None:
+                failed += 1
                 jump //= 2
                 grow = False
                 if jump == 1:
                     wait, pause = pause, 2 * pause
                 continue
+            certified += 1
             b += jump * step
             run = high
             if grow:
@@ -484,6 +488,8 @@ def _add1(d: _Data, election: Election, skip: frozenset[int] = frozenset(), unti
         b += step
         run = _run_mes(d, b, skip)
         wait = max(0, wait - 1)
+        if run.chosen != previous.chosen and certified > failed:
+            wait, pause = 0, 1
         jump = max(jump, 2)
     if _spent(d, list(set(run.chosen) | set(run.free) | skip)) > budget:
         if previous is None:

@@ -1,18 +1,19 @@
-"""Ballots per second through the production server: gunicorn on 127.0.0.1 against PostgreSQL.
+"""Ballots per second through the production server: gunicorn on 127.0.0.1 against PostgreSQL and Redis.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_voting .venv/bin/python bench/bench_voting.py \
-        [--voters 2000] [--concurrency 16] [--workers 3] [--threads 1]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_voting [REDIS_URL=redis://127.0.0.1:6379/0] \
+        .venv/bin/python bench/bench_voting.py [--voters 2000] [--concurrency 16] [--workers 3] [--threads 1]
 
 It creates the database if needed and migrates it, prepares a knapsack edition in voting with N voters who are
-signed in (prepared database sessions, as the phone code would leave them), then:
+signed in (sessions of the configured engine, the person in the cache, as the phone code would leave them), then:
 
 1. baseline: the same number of GET /healthz (a bare Django view with one `SELECT 1`) at the same concurrency;
 2. load: every voter posts a confirmed ballot at once (`/editions/<id>/vote/confirm/`), `--concurrency` at a time;
 3. check: the database holds exactly the acknowledged ballots (every 302 has its ballot, as chosen; nothing
    half-written; no ballot that was not acknowledged).
 
-It prints requests per second and p50/p95/p99 latency for both, and the ratio. The load generator runs on the same
-machine as the server and competes with it for the CPU; docs/voting.md records measured figures.
+It prints requests per second and p50/p95/p99 latency for both, the ratio, and the CPU per request of each process
+(server, database, cache, load generator). The load generator runs on the same machine as the server and competes
+with it for the CPU; docs/voting.md records measured figures.
 """
 
 import argparse

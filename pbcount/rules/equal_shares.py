@@ -374,7 +374,7 @@ def _exhaustive(d: _Data, chosen: set[int], budget: int, among: Sequence[int]) -
     return all(p in chosen or d.costs[p] > left for p in among)
 
 
-def _certify(d: _Data, low: _Run, high_b: Fraction, skip: frozenset[int]) -> _Run | None:
+def _certify(d: _Data, low: _Run, high_b: Fraction, skip: frozenset[int], suspects: set[int]) -> _Run | None:
     """The run at `high_b` if MES gives `low`'s outcome at every per-voter budget in [low.b, high_b], else None.
 
     Force `low`'s picks at `high_b`. With the picks fixed, more money never raises a budget's value less
@@ -385,7 +385,8 @@ def _certify(d: _Data, low: _Run, high_b: Fraction, skip: frozenset[int]) -> _Ru
     unaffordable at `high_b`. Budgets only fall and prices only rise over the rounds, so one sum with the
     budgets of round r0 and the highest price up to round r1 covers every round between: each project is
     checked on a whole stretch of rounds first, split only where that fails. Float sums with a relative margin
-    `_EPS`; any doubt means "no".
+    `_EPS`; any doubt means "no". `suspects` (projects that broke earlier certificates, checked first) gains
+    the project that breaks this one.
     """
     run = _Run.start(d, high_b)
     run.free = list(low.free)
@@ -400,37 +401,41 @@ def _certify(d: _Data, low: _Run, high_b: Fraction, skip: frozenset[int]) -> _Ru
     rounds = len(low.chosen)
     top_price = np.maximum.accumulate(np.asarray([0.0, *low.rho_f]))  # highest price before round r
     pick_ranks = np.asarray([d.ranks[p] for p in low.chosen], dtype=np.int64)
+    # later_picks[q, r]: picks before round r that come after q in the tie-break order.
+    later = pick_ranks[None, :] > np.asarray(d.ranks)[:, None]
+    later_picks = np.concatenate([np.zeros((len(d.costs), 1), dtype=np.int64), np.cumsum(later, axis=1)], axis=1)
     picked_in = {p: r for r, p in enumerate(low.chosen)}
-    last = np.asarray([picked_in.get(q, rounds) for q in range(len(d.costs))])
-    costs = np.asarray(d.costs, dtype=np.float64)
-    # Most projects cannot be bought at the highest price with all their satisfaction: no sum needed.
-    unsure = np.flatnonzero(top_price[last] * np.asarray(d.total_sat, dtype=np.float64) >= costs * (1 - _EPS))
-    for q in range(len(d.costs)):
-        if q in skip or d.total_sat[q] <= 0 or d.costs[q] == 0:
-            continue
-        rows, w = d.rows[q], d.weights_f[q]
-        cost = d.costs[q]
-        if q not in picked_in and float(budgets[rounds][rows] @ w) >= cost * (1 - _EPS):
-            return None
-    for q in unsure.tolist():
-        if q in skip or d.total_sat[q] <= 0 or d.costs[q] == 0:
-            continue
+
+    def safe(q: int) -> bool:
         rows, sat, w = d.rows[q], d.sat_f[q], d.weights_f[q]
         cost = d.costs[q]
-        stretches = [(0, int(last[q]))] if last[q] else []
+        last = picked_in.get(q, rounds)
+        if last == rounds and float(budgets[rounds][rows] @ w) >= cost * (1 - _EPS):
+            return False
+        stretches = [(0, last)] if last else []
         while stretches:
             r0, r1 = stretches.pop()
             price = top_price[r1]
             # A project after every pick in the tie-break order may cost exactly as much (e.g. the same
             # number of supporters, all able to pay: the price is then cost / satisfaction at every budget).
-            after = pick_ranks[r0:r1].max() < d.ranks[q]
+            after = later_picks[q, r1] == later_picks[q, r0]
             limit = cost * (1 + 1e-12) if after else cost * (1 - _EPS)
             if price * d.total_sat[q] < limit or float(np.minimum(budgets[r0][rows], price * sat) @ w) < limit:
                 continue
             if r1 - r0 == 1:
-                return None
+                return False
             middle = (r0 + r1) // 2
             stretches += [(r0, middle), (middle, r1)]
+        return True
+
+    # Projects that broke an earlier certificate first: a doomed certificate then fails at once.
+    others = [q for q in range(len(d.costs)) if q not in suspects]
+    for q in [*suspects, *others]:
+        if q in skip or d.total_sat[q] <= 0 or d.costs[q] == 0:
+            continue
+        if not safe(q):
+            suspects.add(q)
+            return None
     return run
 
 
@@ -464,12 +469,13 @@ def _add1(d: _Data, election: Election, skip: frozenset[int] = frozenset(), unti
     wait = 0
     pause = 1
     certified = failed = 0
+    suspects: set[int] = set()
     # Certified stretches shrink as a change nears: after a failure, keep the jump that worked instead of
     # doubling it straight into the next failure.
     grow = True
     while not stops(run):
         while jump > 1 and wait == 0:
-            high = _certify(d, run, b + jump * step, skip)
+            high = _certify(d, run, b + jump * step, skip, suspects)
             if high is None:
                 failed += 1
                 jump //= 2

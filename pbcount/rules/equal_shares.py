@@ -297,8 +297,8 @@ def _price_f(run: _Run, p: int) -> tuple[float, float]:
         rich &= ~new_poor
         poor_money += float(wbud[new_poor].sum())
         rich_sat -= float(wsat[new_poor].sum())
-        if rich_sat <= 0:  # float round-off at the boundary: everyone pays all
-            return float(bud.max() / d.sat_f[p].max()), available
+        if rich_sat <= 0:  # float round-off at the boundary: everyone pays all, the last one just so
+            return float(ratio.max()), available
 
 
 def _run_mes(d: _Data, b: Fraction, skip: frozenset[int] = frozenset()) -> _Run:
@@ -326,10 +326,8 @@ def _run_mes(d: _Data, b: Fraction, skip: frozenset[int] = frozenset()) -> _Run:
             rho, available = _price_f(run, p)
             cost = d.costs[p]
             if abs(available - cost) <= _EPS * cost:
-                if run.exact_available(p) < cost:
-                    rho = math.inf
-                elif rho == math.inf:
-                    rho = float(run.exact_price(p) or math.inf)
+                # Nearly everyone pays all they have: the float price is unreliable, take the exact one.
+                rho = float(run.exact_price(p) or math.inf) if run.exact_available(p) >= cost else math.inf
             if rho == math.inf:
                 run.dropped[p] = rnd + 1
                 continue

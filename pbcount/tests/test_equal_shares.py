@@ -76,6 +76,19 @@ def test_ordinal_last_rank_is_no_support():
     assert outcome.projects[1].reason is Reason.NO_SUPPORT
 
 
+def test_a_project_its_supporters_can_just_afford_gets_its_exact_price():
+    # Budget 2, 6 voters: 1/3 each. Borda satisfactions: "b" has v4 1, v5 2, v6 2 and exactly 1 of money, so
+    # everyone pays all: price 1/3 (v4's budget / satisfaction). "1" costs 1 at price 2/9 and wins the round
+    # (found by hypothesis against pabutools: the float fallback once priced "b" at 1/6).
+    e = make_election(
+        {"1": 1, "2": 0, "9": 0, "10": 0, "a": 0, "b": 1},
+        [[], [], ["1", "2"], ["1", "2", "b", "9"], ["b", "1", "2"], ["2", "9", "b", "1", "10"]],
+        2,
+        "ordinal",
+    )
+    assert equal_shares(e).order == ("2", "9", "1")
+
+
 def test_unknown_completion_and_sat_are_refused():
     with pytest.raises(ValueError, match="unknown completion"):
         count(HAND, "mes", completion="add2")

@@ -59,6 +59,25 @@ def _shared_key(edition: Edition, key: str) -> tuple | None:
     return (edition.pk, edition.voting_starts, edition.results_start, key)
 
 
+def kept(key: tuple):
+    """What this process keeps under `key` (see keep), or None once it has expired."""
+    hit = _shared.get(key)
+    return hit[1] if hit and hit[0] > time.monotonic() else None
+
+
+def keep(key: tuple, value) -> None:
+    """Keep `value` in this process for VOTING_RULES_CACHE_SECONDS (nothing when that is 0)."""
+    seconds = getattr(settings, "VOTING_RULES_CACHE_SECONDS", 10)
+    if seconds:
+        if len(_shared) > 1000:
+            _shared.clear()
+        _shared[key] = (time.monotonic() + seconds, value)
+
+
+def forget(key: tuple) -> None:
+    _shared.pop(key, None)
+
+
 def memo(edition: Edition, key: str, load, *, shared: bool = False):
     """Per-instance memo (the view fetches the edition once per request), and with `shared`, a per-process
     cache for a few seconds once voting has opened: the ballot path reads the rules once, not per ballot."""
@@ -66,15 +85,12 @@ def memo(edition: Edition, key: str, load, *, shared: bool = False):
     if key in local:
         return local[key]
     shared_key = _shared_key(edition, key) if shared else None
-    now = time.monotonic()
-    if shared_key is not None and (hit := _shared.get(shared_key)) and hit[0] > now:
-        local[key] = hit[1]
-        return hit[1]
+    if shared_key is not None and (hit := kept(shared_key)) is not None:
+        local[key] = hit
+        return hit
     local[key] = value = load()
     if shared_key is not None:
-        if len(_shared) > 1000:
-            _shared.clear()
-        _shared[shared_key] = (now + getattr(settings, "VOTING_RULES_CACHE_SECONDS", 10), value)
+        keep(shared_key, value)
     return value
 
 

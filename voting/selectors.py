@@ -1,15 +1,13 @@
 """Reads of the voting app that other apps use. Nothing here returns who voted together with how."""
 
-import time
 from collections import defaultdict
 
-from django.conf import settings
 from django.http import Http404
 from django.utils import timezone
 
 from editions.models import District, Edition
 
-from . import receipts
+from . import eligibility, receipts
 from .models import Ballot, BallotChoice
 
 
@@ -61,33 +59,28 @@ def voting_is_closed(edition: Edition, moment=None) -> bool:
     return (moment or timezone.now()) >= edition.results_start
 
 
-# Edition id -> (monotonic expiry, edition) for the editions whose voting is open: see edition_for_ballot.
-_voting_editions: dict[int, tuple[float, Edition]] = {}
-
-
 def edition_for_ballot(edition_id: int) -> Edition:
     """The public edition a ballot is confirmed in, with its city and voting rules; Http404 if there is none.
 
     While voting is open an edition's rules, budgets and shortlist are locked, so each server process keeps it for
-    a few seconds (VOTING_RULES_CACHE_SECONDS) instead of reading it for every ballot. Closing early still takes
-    effect at once: the ballot's INSERT checks the voting window in SQL (services.submit_ballot), and saving an
-    edition drops this process's copy (forget_voting_edition).
+    a few seconds (eligibility.keep) instead of reading it for every ballot. Closing early still takes effect at
+    once: the ballot's INSERT checks the voting window in SQL (services.submit_ballot), and saving an edition drops
+    this process's copy (forget_voting_edition).
     """
-    now = time.monotonic()
-    hit = _voting_editions.get(edition_id)
-    if hit and hit[0] > now:
-        return hit[1]
+    if (edition := eligibility.kept(_edition_key(edition_id))) is not None:
+        return edition
     edition = Edition.objects.public().select_related("city", "voting_rules").filter(pk=edition_id).first()
     if edition is None:
         raise Http404("No such edition.")
-    seconds = getattr(settings, "VOTING_RULES_CACHE_SECONDS", 10)
-    if seconds and edition.voting_starts <= timezone.now() < edition.results_start:
-        if len(_voting_editions) > 100:
-            _voting_editions.clear()
-        _voting_editions[edition_id] = (now + seconds, edition)
+    if edition.voting_starts <= timezone.now() < edition.results_start:
+        eligibility.keep(_edition_key(edition_id), edition)
     return edition
+
+
+def _edition_key(edition_id: int) -> tuple:
+    return ("edition_for_ballot", edition_id)
 
 
 def forget_voting_edition(sender, instance, **kwargs) -> None:
     """post_save of an Edition: this process reads it afresh (the others within VOTING_RULES_CACHE_SECONDS)."""
-    _voting_editions.pop(instance.pk, None)
+    eligibility.forget(_edition_key(instance.pk))

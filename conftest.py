@@ -90,14 +90,10 @@ def shared_cache(settings):
         pytest.skip(f"needs Redis at {REDIS_URL}")
     from django.core.cache import cache
 
+    from config.settings import redis_cache
+
     settings.REDIS_URL = REDIS_URL
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5},
-        }
-    }
+    settings.CACHES = redis_cache(REDIS_URL)
     settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     cache.clear()
     yield cache

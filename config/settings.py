@@ -160,20 +160,21 @@ OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Bastama")
 # Keyed hash for IINs: uniqueness without storing the number in clear.
 IIN_HASH_KEY = os.environ.get("IIN_HASH_KEY") or SECRET_KEY
 
+
 # With REDIS_URL (production), one cache shared by every server process, and sessions read from it: a signed-in
 # request costs no SQL query for its session, which is written through to the database so a restart of Redis
 # signs nobody out. If Redis stops answering, requests read the database instead (ignored errors, logged); flush
 # Redis when it is back (docs/deploy.md). Without REDIS_URL (development, tests), sessions live in the database.
+def redis_cache(url: str) -> dict:
+    """The CACHES setting for the Redis at `url` (also used by the tests that turn Redis on)."""
+    options = {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5}
+    backend = "django_redis.cache.RedisCache"
+    return {"default": {"BACKEND": backend, "LOCATION": url, "KEY_PREFIX": "bastama", "OPTIONS": options}}
+
+
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "bastama",
-            "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5},
-        }
-    }
+    CACHES = redis_cache(REDIS_URL)
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 

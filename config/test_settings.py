@@ -16,7 +16,7 @@ SMS_BACKEND = "file"
 SMS_FILE_PATH = Path(tempfile.mkdtemp(prefix="bastama-sms-"))  # noqa: F405
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="bastama-media-"))  # noqa: F405
 # No shared cache even when REDIS_URL is set: a person cached by one test would outlive its database rows.
-# accounts/tests/test_cached_sessions.py turns Redis on where it tests it.
+# The shared_cache fixture (conftest.py) turns Redis on where a test needs it.
 REDIS_URL = ""
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 SESSION_ENGINE = "django.contrib.sessions.backends.db"

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from accounts.backends import CachedModelBackend
 from accounts.testing import make_user, sign_in
+from config.settings import redis_cache
 
 pytestmark = pytest.mark.django_db
 
@@ -52,12 +53,6 @@ def test_without_a_shared_cache_people_are_read_from_the_database(settings):
 def test_when_redis_stops_answering_people_stay_signed_in_from_the_database(client, shared_cache, settings):
     person = make_user(name="Aigerim")
     sign_in(client, person)
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": "redis://127.0.0.1:9/0",  # nothing listens there
-            "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5},
-        }
-    }
+    settings.CACHES = redis_cache("redis://127.0.0.1:9/0")  # nothing listens there
     page = client.get(reverse("accounts:profile"))
     assert page.status_code == 200 and "Aigerim" in page.content.decode()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from fractions import Fraction
@@ -33,6 +33,43 @@ class Project:
     cost: Fraction
     name: str = ""
     extra: Mapping[str, str] = field(default_factory=dict, hash=False)
+
+
+class Ballots(Sequence[Ballot]):
+    """Ballots made by `build` on first use. The parser knows how many there are, and the rules mostly need
+    just that (they read `Profile.entries`), so the tuples are not made unless someone reads them."""
+
+    def __init__(self, length: int, build: Callable[[], Sequence[Ballot]]) -> None:
+        self._length = length
+        self._build = build
+
+    @cached_property
+    def _ballots(self) -> tuple[Ballot, ...]:
+        return tuple(self._build())
+
+    def __len__(self) -> int:
+        return self._length
+
+    @overload
+    def __getitem__(self, i: int) -> Ballot: ...
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[Ballot]: ...
+    def __getitem__(self, i: int | slice) -> Ballot | Sequence[Ballot]:
+        return self._ballots[i]
+
+    def __iter__(self) -> Iterator[Ballot]:
+        return iter(self._ballots)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence):
+            return NotImplemented
+        return self._ballots == tuple(other)
+
+    def __hash__(self) -> int:
+        return hash(self._ballots)
+
+    def __repr__(self) -> str:
+        return repr(self._ballots)
 
 
 @dataclass(frozen=True)
@@ -67,7 +104,7 @@ class Voters(Sequence[Voter]):
         if len(ballots) != len(ids) or (extra_names and len(extra_rows) != len(ids)):
             raise ValueError("all voter columns must have the same length")
         self.ids = tuple(ids)
-        self.ballots = tuple(ballots)
+        self.ballots = ballots if isinstance(ballots, Ballots) else tuple(ballots)
         self.extra_names = tuple(extra_names)
         self._extra_rows = extra_rows if extra_names else ()
         self._positions = tuple(range(len(extra_names)) if extra_positions is None else extra_positions)
@@ -111,7 +148,7 @@ class Profile:
     `flat` optionally carries `entries` already computed (the parser has them as arrays anyway).
     """
 
-    ballots: tuple[Ballot, ...]
+    ballots: Sequence[Ballot]  # a tuple, or `Ballots` made on first use
     counts: tuple[int, ...]
     num_projects: int
     flat: tuple[np.ndarray, np.ndarray, np.ndarray] | None = field(default=None, compare=False, repr=False)

@@ -15,14 +15,16 @@ import itertools
 import math
 import operator
 import os
+import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from fractions import Fraction
+from functools import cached_property
 from typing import Any
 
 import numpy as np
 
-from pbcount.election import Ballot, Election, Profile, Project, Voters, format_number
+from pbcount.election import Ballot, Ballots, Election, Profile, Project, Voters, format_number
 
 _SECTIONS = ("meta", "projects", "votes")
 _VOTE_TYPES = {
@@ -110,12 +112,16 @@ def _section(row: list[str]) -> str | None:
 
 def parse(text: str, source: str | None = None) -> Election:
     """Parse the text of a `.pb` file. `source` (a file name) is only used in error messages."""
+    return _parse_bytes(text.encode("utf-8", "surrogatepass"), source)
+
+
+def _parse_bytes(data: bytes, source: str | None) -> Election:
     # Parsing makes ~10^5 acyclic objects that the cycle collector would rescan again and again (a third of
     # the time on Warszawa 2026); reference counting still frees everything, so pause it meanwhile.
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _parse(text)
+        return _parse(data)
     except PabulibError as err:
         raise PabulibError(err.message, err.line, source) from None
     finally:
@@ -123,8 +129,34 @@ def parse(text: str, source: str | None = None) -> Election:
             gc.enable()
 
 
-def _parse(text: str) -> Election:
-    lines = text.splitlines()
+def _decode(data: bytes) -> str:
+    return data.decode("utf-8", "surrogatepass")
+
+
+# The VOTES line and the header line after it: the fast path reads the lines before them with the csv module
+# and the VOTES section, the bulk of a file, as bytes.
+_VOTES_HEADER = re.compile(rb"^[ \t]*votes[ \t;]*\r?\n[^\n]*\n", re.IGNORECASE | re.MULTILINE)
+
+
+def _parse(data: bytes) -> Election:
+    """The fast path when the file has a plain VOTES line; any surprise or error there (a quoted field that spans
+    lines, a malformed line) reads the whole file again the careful way, which gives the error message."""
+    found = _VOTES_HEADER.search(data)
+    if found:
+        try:
+            election = _read(_decode(data[: found.end()]).splitlines(), data[found.end() :])
+        except PabulibError:
+            election = None
+        if election is not None:
+            return election
+    election = _read(_decode(data).splitlines(), None)
+    assert election is not None
+    return election
+
+
+def _read(lines: list[str], block: bytes | None) -> Election | None:
+    """The sections in `lines`; with `block`, `lines` end with the VOTES header and `block` is the VOTES section
+    (None when the csv module does not end `lines` with that header)."""
     reader = csv.reader(iter(lines), delimiter=";")
     meta: dict[str, str] = {}
     meta_lines: dict[str, int] = {}
@@ -156,7 +188,9 @@ def _parse(text: str) -> Election:
                 name_col = header.index("name") if "name" in header else -1
                 extra_cols = [(i, h) for i, h in enumerate(header) if i not in (id_col, cost_col, name_col)]
             elif section == "votes":
-                voters = _votes(lines[line:], line, header, vote_type, index, meta)
+                if block is not None and line != len(lines):
+                    return None
+                voters = _votes(lines[line:] if block is None else block, line, header, vote_type, index, meta)
                 break
             continue
         if not sections:
@@ -184,69 +218,94 @@ def _parse(text: str) -> Election:
 
     missing = [s.upper() for s in _SECTIONS if s not in sections]
     if missing:
+        if block is not None:
+            return None
         raise PabulibError(f"missing section {', '.join(missing)}")
     _check_counts(meta, len(projects), len(voters))
     return Election(meta, tuple(projects), voters, _number(meta["budget"], "budget", None), vote_type)
 
 
 class _LazyRows(Sequence[list[str]]):
-    """VOTES lines kept as strings and split on access: the count never reads a voter's other columns (age,
-    sex, ...), and plain strings are invisible to the cycle collector, unlike 10^5 lists."""
+    """VOTES lines kept as one bytes block, decoded and split on access: the count never reads a voter's other
+    columns (age, sex, ...)."""
 
-    def __init__(self, lines: list[str]) -> None:
-        self.lines = lines
+    def __init__(self, block: bytes, length: int) -> None:
+        self.block = block
+        self.length = length
+
+    @cached_property
+    def lines(self) -> list[str]:
+        return _decode(self.block).splitlines()
 
     def __len__(self) -> int:
-        return len(self.lines)
+        return self.length
 
     def __getitem__(self, i: int) -> list[str]:  # type: ignore[override]
         return self.lines[i].split(";")
 
 
-def _split_votes(lines: list[str], offset: int) -> tuple[list[list[str]], Sequence[int]]:
-    """Rows of the VOTES section and the line number of each; the csv module only if some field is quoted."""
-    if '"' not in "".join(lines):
-        return [line.split(";") for line in lines], range(offset + 1, offset + 1 + len(lines))
-    reader = csv.reader(iter(lines), delimiter=";")
-    rows, numbers = [], []
-    for row in reader:
-        rows.append(row)
-        numbers.append(offset + reader.line_num)
-    return rows, numbers
+# Besides "\n" and "\r\n", str.splitlines() breaks lines at these; a VOTES section with one takes the careful path.
+_ODD_LINE_BREAKS = (b"\x0b", b"\x0c", b"\x1c", b"\x1d", b"\x1e", b"\xc2\x85", b"\xe2\x80\xa8", b"\xe2\x80\xa9")
 
 
-def _fields_fast(lines: list[str], width: int) -> list[str] | None:
-    """All VOTES fields in one flat list, for the common case: no quotes, no blank lines, every line with
-    exactly `width` fields. Column c is then `fields[c::width]`, with no Python work per line.
-    None when that is not the case (the careful path then names the bad line)."""
-    block = "\n".join(lines)
-    if '"' in block or set(map(str.count, lines, itertools.repeat(";"))) != {width - 1}:
+def _plain_columns(block: bytes, width: int, needed: int) -> tuple[list[str], _LazyRows] | None:
+    """The first `needed` columns of every VOTES line as one flat list (column c is `fields[c::needed]`), and the
+    whole lines for later; or None unless the section is plain: no quotes, no blank or odd lines, `width` fields
+    on every line. NumPy finds every ";" and line break at once and drops the columns the count does not need
+    (age, sex, ...) and the line breaks before any string is made."""
+    if not block.endswith(b"\n"):
+        block += b"\n"
+    # A one-byte search is a fast memchr; the longer marks are only looked for if their first byte occurs.
+    if b'"' in block or any(mark[:1] in block and mark in block for mark in _ODD_LINE_BREAKS):
         return None
-    return block.replace("\n", ";").split(";")
+    raw = np.frombuffer(block, dtype=np.uint8)
+    breaks = np.flatnonzero(raw == ord("\n"))
+    semicolons = np.flatnonzero(raw == ord(";"))
+    num_lines = len(breaks)
+    if len(semicolons) != num_lines * (width - 1):
+        return None
+    semicolons = semicolons.reshape(num_lines, width - 1)
+    # Every line's share of the ";"s lies within the line, so every line has exactly width - 1 of them.
+    if np.any(semicolons[1:, 0] < breaks[:-1]) or np.any(semicolons[:, -1] > breaks):
+        return None
+    crlf = b"\r" in block
+    if crlf and (block.count(b"\r") != num_lines or np.any(raw[breaks - 1] != ord("\r"))):
+        return None
+    ends = semicolons[:, needed - 1] if needed < width else breaks - crlf  # where each line's needed part ends
+    kept = raw.copy()
+    kept[ends] = ord(";")
+    step = np.zeros(len(raw) + 1, dtype=np.int8)
+    step[ends + 1] += 1  # drop from after `ends` to the line break, inclusive
+    step[breaks + 1] -= 1
+    text = _decode(kept[np.cumsum(step[:-1], dtype=np.int8) == 0].tobytes())
+    return text[:-1].split(";"), _LazyRows(block, num_lines)
 
 
 def _votes(
-    lines: list[str],
+    section: list[str] | bytes,
     offset: int,
     header: list[str],
     vote_type: str,
     index: Mapping[str, int],
     meta: Mapping[str, str],
 ) -> Voters:
-    """The VOTES section, column-wise: each distinct vote is parsed once, voters are not objects yet."""
+    """The VOTES section (its lines, or its bytes for the fast path), column-wise: each distinct vote is parsed
+    once, voters are not objects, and their ballots are made only if someone reads them."""
     id_col = _column(header, "voter_id", "VOTES", offset)
     vote_col = _column(header, "vote", "VOTES", offset)
     points_col = _column(header, "points", "VOTES", offset) if vote_type in ("cumulative", "scoring") else -1
     limits = _Limits(meta, offset)
     width = len(header)
-    fields = _fields_fast(lines, width) if lines else None
-    if fields is not None:
-        line_of: Sequence[int] = range(offset + 1, offset + 1 + len(lines))
-        full_rows: Sequence[Sequence[str]] = _LazyRows(lines)
-        ids = fields[id_col::width]
-        votes = fields[vote_col::width]
-        points = fields[points_col::width] if points_col >= 0 else []
+    needed = max(id_col, vote_col, points_col) + 1
+    plain = _plain_columns(section, width, needed) if isinstance(section, bytes) else None
+    if plain is not None:
+        fields, full_rows = plain
+        line_of: Sequence[int] = range(offset + 1, offset + 1 + len(full_rows))
+        ids = fields[id_col::needed]
+        votes = fields[vote_col::needed]
+        points = fields[points_col::needed] if points_col >= 0 else []
     else:
+        lines = _decode(section).splitlines() if isinstance(section, bytes) else section
         rows, line_of = _split_votes(lines, offset)
         if set(map(len, rows)) - {width}:
             keep = [k for k, r in enumerate(rows) if len(r) == width or not _blank(r)]
@@ -269,13 +328,96 @@ def _votes(
                 raise PabulibError(f"duplicate voter_id {vid!r}", line_of[k])
             seen.add(vid)
 
-    keys: list[Any] = votes if points_col < 0 else list(zip(votes, points, strict=True))
-    pairs = [(i, 1) for i in range(len(index))]
-    key_counts = Counter(keys)  # distinct vote strings in first-seen order, with multiplicities
+    def keys() -> Iterable[Any]:
+        return votes if points_col < 0 else zip(votes, points, strict=True)
+
+    key_counts = Counter(keys())  # distinct votes in first-seen order, with multiplicities
     distinct = list(key_counts)
-    fast = _approval_fast(distinct, index, pairs, limits.max_length) if vote_type == "approval" else None
-    interned = fast[0] if fast is not None else {}
-    for key in distinct if fast is None else ():
+    if points_col < 0:
+        entries = _entries(distinct, None, vote_type, index, limits)
+    else:
+        entries = _entries(*map(list, zip(*distinct, strict=True)), vote_type, index, limits) if distinct else None
+    if entries is None:
+        entries = _careful_entries(distinct, list(keys()), line_of, vote_type, index, limits)
+    profile, string_row = _profile(*entries, list(key_counts.values()), len(index))
+
+    def ballots() -> Sequence[Ballot]:
+        row_of = dict(zip(distinct, string_row.tolist(), strict=True))
+        return list(map(profile.ballots.__getitem__, map(row_of.__getitem__, keys())))
+
+    extra = [i for i in range(width) if i not in (id_col, vote_col, points_col)]
+    return Voters(ids, Ballots(len(ids), ballots), [header[i] for i in extra], full_rows, extra, profile)
+
+
+_Entries = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]  # vote, project, value per entry; lengths
+
+
+def _entries(
+    votes: list[str], points: list[str] | None, vote_type: str, index: Mapping[str, int], limits: _Limits
+) -> _Entries | None:
+    """All distinct votes parsed at once: (vote, project, value) per ballot entry, in ballot order, and each
+    vote's length. None if some vote is not plainly well formed or breaks a META limit (the careful path then
+    names its line)."""
+    lengths = _lengths(votes)
+    projects = _tokens(votes, lengths, index.__getitem__)
+    if projects is None or (limits.max_length is not None and lengths.max(initial=0) > limits.max_length):
+        return None
+    vote = np.repeat(np.arange(len(votes), dtype=np.int64), lengths)
+    order = np.argsort(vote * len(index) + projects, kind="stable")  # by vote, then project
+    if np.any((projects[order][1:] == projects[order][:-1]) & (vote[1:] == vote[:-1])):
+        return None  # a project named twice in one vote
+    if vote_type == "ordinal":  # entries in ranked order, the value is the position
+        return vote, projects, np.arange(len(vote)) - np.repeat(np.cumsum(lengths) - lengths, lengths), lengths
+    projects = projects[order]
+    if points is None:
+        return vote, projects, np.ones(len(vote), dtype=np.int64), lengths
+    if not np.array_equal(_lengths(points), lengths):
+        return None
+    values = _tokens(points, lengths, int)
+    if values is None or np.any(np.abs(values) > 2**40):
+        return None
+    values = values[order]
+    totals = np.zeros(len(votes), dtype=np.int64)
+    np.add.at(totals, vote, values)
+    if (
+        (vote_type == "cumulative" and np.any(values < 0))
+        or (limits.max_points is not None and np.any(values > limits.max_points))
+        or (limits.min_points is not None and np.any(values < limits.min_points))
+        or (limits.max_sum_points is not None and np.any(totals > limits.max_sum_points))
+    ):
+        return None
+    return vote, projects, values, lengths
+
+
+def _lengths(texts: list[str]) -> np.ndarray:
+    """Number of comma-separated items in each text (0 for an empty one)."""
+    commas = np.fromiter(map(str.count, texts, itertools.repeat(",")), dtype=np.int64, count=len(texts))
+    return np.where(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) > 0, commas + 1, 0)
+
+
+def _tokens(texts: list[str], lengths: np.ndarray, convert: Callable[[str], int]) -> np.ndarray | None:
+    """`convert` of every comma-separated item of all texts, in one array; None if it fails on one."""
+    total = int(lengths.sum())
+    if not total:
+        return np.zeros(0, dtype=np.int64)
+    try:
+        return np.fromiter(map(convert, ",".join(filter(None, texts)).split(",")), dtype=np.int64, count=total)
+    except (KeyError, ValueError, OverflowError):
+        return None
+
+
+def _careful_entries(
+    distinct: list[Any],
+    keys: list[Any],
+    line_of: Sequence[int],
+    vote_type: str,
+    index: Mapping[str, int],
+    limits: _Limits,
+) -> _Entries:
+    """Like `_entries`, one vote at a time, naming the line of the first bad vote."""
+    pairs = [(i, 1) for i in range(len(index))]
+    ballots = []
+    for key in distinct:
         vote, points = (key, "") if isinstance(key, str) else key
         try:
             ballot = _ballot(vote, points, vote_type, index, pairs)
@@ -284,65 +426,55 @@ def _votes(
             problem = str(err)
         if problem:
             raise PabulibError(problem, line_of[keys.index(key)])
-        interned[key] = ballot
-    ballots = list(map(interned.__getitem__, keys))
-    profile = _profile(distinct, list(key_counts.values()), interned, len(index), fast)
-    extra = [i for i in range(width) if i not in (id_col, vote_col, points_col)]
-    return Voters(ids, ballots, [header[i] for i in extra], full_rows, extra, profile)
+        ballots.append(ballot)
+    lengths = np.fromiter(map(len, ballots), dtype=np.int64, count=len(ballots))
+    flat = np.fromiter(itertools.chain.from_iterable(itertools.chain.from_iterable(ballots)), dtype=np.int64)
+    vote = np.repeat(np.arange(len(ballots), dtype=np.int64), lengths)
+    return vote, flat[0::2].copy(), flat[1::2].copy(), lengths
 
 
 def _profile(
-    distinct: list[Any],
-    counts: list[int],
-    interned: Mapping[Any, Ballot],
-    num_projects: int,
-    fast: tuple[Any, np.ndarray, np.ndarray] | None,
-) -> Profile:
-    """The merged profile from the distinct vote strings (different strings can give one ballot: "1,2", "2,1")."""
-    rows: dict[Ballot, int] = {}
-    string_row = np.fromiter(
-        (rows.setdefault(interned[key], len(rows)) for key in distinct), dtype=np.int64, count=len(distinct)
-    )
-    weights = np.zeros(len(rows), dtype=np.int64)
+    vote: np.ndarray, projects: np.ndarray, values: np.ndarray, lengths: np.ndarray, counts: list[int], num: int
+) -> tuple[Profile, np.ndarray]:
+    """The merged profile of the distinct votes and the profile row of each: different vote strings can give
+    one ballot ("1,2" and "2,1"). Rows are in order of first appearance; ballot tuples are made on first use."""
+    width = int(lengths.max(initial=0))
+    starts = np.cumsum(lengths) - lengths
+    position = np.arange(len(vote)) - starts[vote]
+    padded = np.full((len(lengths), 2 * width + 1), -1, dtype=np.int64)  # one more column: never 0 wide
+    padded[vote, position] = projects
+    padded[vote, width + position] = values
+    rows_as_bytes = padded.view(np.dtype((np.void, padded.shape[1] * 8))).ravel()
+    _, first, row = np.unique(rows_as_bytes, return_index=True, return_inverse=True)
+    rank = np.empty(len(first), dtype=np.int64)
+    rank[np.argsort(first)] = np.arange(len(first))
+    string_row = rank[row.ravel()]
+    weights = np.zeros(len(first), dtype=np.int64)
     np.add.at(weights, string_row, counts)
-    flat = None
-    if fast is not None:
-        _, ordered, segment = fast
-        first = np.zeros(len(distinct), dtype=bool)
-        first[np.unique(string_row, return_index=True)[1]] = True
-        keep = first[segment]
-        flat = (string_row[segment[keep]], ordered[keep], np.ones(int(keep.sum()), dtype=np.int64))
-    return Profile(tuple(rows), tuple(weights.tolist()), num_projects, flat)
+    is_first = np.zeros(len(lengths), dtype=bool)
+    is_first[first] = True
+    keep = is_first[vote]
+    flat = (string_row[vote[keep]], projects[keep], values[keep])
+    ballots = Ballots(len(first), lambda: _ballot_tuples(*flat, len(first)))
+    return Profile(ballots, tuple(weights.tolist()), num, flat), string_row
 
 
-def _approval_fast(
-    votes: list[str], index: Mapping[str, int], pairs: list[tuple[int, int]], max_length: int | None
-) -> tuple[dict[Any, Ballot], np.ndarray, np.ndarray] | None:
-    """Approval ballots for all distinct votes at once (NumPy sorts and checks every vote in one go).
+def _ballot_tuples(rows: np.ndarray, projects: np.ndarray, values: np.ndarray, num_rows: int) -> list[Ballot]:
+    pairs = list(zip(projects.tolist(), values.tolist(), strict=True))
+    ends = np.cumsum(np.bincount(rows, minlength=num_rows)).tolist()
+    return [tuple(pairs[a:b]) for a, b in zip([0, *ends[:-1]], ends, strict=True)]
 
-    Returns the ballots by vote string plus the flattened project indices (sorted within each vote) and the
-    vote each belongs to; or None if some vote is not plainly well formed, and the careful path then finds
-    it and names the line.
-    """
-    if not votes:
-        return {}, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    try:
-        flat = np.fromiter(map(index.__getitem__, ",".join(votes).split(",")), dtype=np.int64)
-    except KeyError:
-        return None
-    lengths = np.fromiter(map(str.count, votes, itertools.repeat(",")), dtype=np.int64, count=len(votes)) + 1
-    if max_length is not None and lengths.max() > max_length:
-        return None
-    segment = np.repeat(np.arange(len(votes), dtype=np.int64), lengths)
-    width = len(pairs) + 1
-    ordered = np.sort(segment * width + flat) % width  # sorts within each vote, votes stay in order
-    if np.any((ordered[1:] == ordered[:-1]) & (segment[1:] == segment[:-1])):
-        return None  # a project named twice in one vote
-    entries = list(map(pairs.__getitem__, ordered.tolist()))
-    ends = np.cumsum(lengths).tolist()
-    starts = [0, *ends[:-1]]
-    ballots = {vote: tuple(entries[a:b]) for vote, a, b in zip(votes, starts, ends, strict=True)}
-    return ballots, ordered, segment
+
+def _split_votes(lines: list[str], offset: int) -> tuple[list[list[str]], Sequence[int]]:
+    """Rows of the VOTES section and the line number of each; the csv module only if some field is quoted."""
+    if '"' not in "".join(lines):
+        return [line.split(";") for line in lines], range(offset + 1, offset + 1 + len(lines))
+    reader = csv.reader(iter(lines), delimiter=";")
+    rows, numbers = [], []
+    for row in reader:
+        rows.append(row)
+        numbers.append(offset + reader.line_num)
+    return rows, numbers
 
 
 class _BallotError(Exception):
@@ -403,12 +535,13 @@ def _check_counts(meta: Mapping[str, str], num_projects: int, num_voters: int) -
 def read(path: str | os.PathLike[str]) -> Election:
     """Read a `.pb` file (UTF-8, a byte-order mark is allowed)."""
     with open(path, "rb") as f:
-        data = f.read()
-    try:
-        text = data.decode("utf-8").removeprefix("\ufeff")  # faster than the utf-8-sig codec
-    except UnicodeDecodeError as err:
-        raise PabulibError(f"not UTF-8 text (byte {err.start})", None, os.path.basename(path)) from None
-    return parse(text, source=os.path.basename(path))
+        data = f.read().removeprefix(b"\xef\xbb\xbf")
+    if not data.isascii():
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as err:
+            raise PabulibError(f"not UTF-8 text (byte {err.start})", None, os.path.basename(path)) from None
+    return _parse_bytes(data, os.path.basename(path))
 
 
 def dumps(election: Election) -> str:

@@ -17,7 +17,7 @@ import operator
 import os
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
 from functools import cached_property
 from typing import Any
@@ -359,7 +359,7 @@ def _entries(
     vote's length. None if some vote is not plainly well formed or breaks a META limit (the careful path then
     names its line)."""
     lengths = _lengths(votes)
-    projects = _tokens(votes, lengths, index.__getitem__)
+    projects = _project_indices(votes, int(lengths.sum()), index)
     if projects is None or (limits.max_length is not None and lengths.max(initial=0) > limits.max_length):
         return None
     vote = np.repeat(np.arange(len(votes), dtype=np.int64), lengths)
@@ -373,7 +373,7 @@ def _entries(
         return vote, projects, np.ones(len(vote), dtype=np.int64), lengths
     if not np.array_equal(_lengths(points), lengths):
         return None
-    values = _tokens(points, lengths, int)
+    values = _numbers(points, int(lengths.sum()), canonical=False)
     if values is None or np.any(np.abs(values) > 2**40):
         return None
     values = values[order]
@@ -395,15 +395,55 @@ def _lengths(texts: list[str]) -> np.ndarray:
     return np.where(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) > 0, commas + 1, 0)
 
 
-def _tokens(texts: list[str], lengths: np.ndarray, convert: Callable[[str], int]) -> np.ndarray | None:
-    """`convert` of every comma-separated item of all texts, in one array; None if it fails on one."""
-    total = int(lengths.sum())
+def _project_indices(votes: list[str], total: int, index: Mapping[str, int]) -> np.ndarray | None:
+    """The project index of each of the `total` items of all votes; None if one is not a project id. Where the
+    project ids are plain numbers close together (most files), NumPy parses the items in C and looks them up in
+    a table instead of one dict lookup per item."""
     if not total:
         return np.zeros(0, dtype=np.int64)
-    try:
-        return np.fromiter(map(convert, ",".join(filter(None, texts)).split(",")), dtype=np.int64, count=total)
-    except (KeyError, ValueError, OverflowError):
+    ids = np.fromiter(map(int, index), dtype=np.int64) if index and all(map(_is_plain_number, index)) else None
+    if ids is None or ids.max() - ids.min() > 2**20:
+        try:
+            return np.fromiter(map(index.__getitem__, ",".join(filter(None, votes)).split(",")), np.int64, total)
+        except KeyError:
+            return None
+    numbers = _numbers(votes, total, canonical=True)
+    if numbers is None:
         return None
+    numbers -= ids.min()
+    table = np.full(ids.max() - ids.min() + 1, -1, dtype=np.int64)
+    table[ids - ids.min()] = np.arange(len(ids))
+    if numbers.min() < 0 or numbers.max() >= len(table) or table[numbers].min() < 0:
+        return None
+    return table[numbers]
+
+
+def _is_plain_number(text: str) -> bool:
+    """Digits only, at most 18 (fits int64), no leading zero: the one way to write that number."""
+    return text.isascii() and text.isdigit() and len(text) <= 18 and (len(text) == 1 or text[0] != "0")
+
+
+def _numbers(texts: list[str], total: int, canonical: bool) -> np.ndarray | None:
+    """The `total` comma-separated whole numbers of all texts, parsed by NumPy in C; None unless the texts hold
+    just numbers of 1-18 digits (and, if `canonical`, none with a leading zero: "07" is not project "7")."""
+    if not total:
+        return np.zeros(0, dtype=np.int64)
+    joined = ",".join(filter(None, texts))
+    if not joined.isascii():
+        return None
+    raw = np.frombuffer(joined.encode(), dtype=np.uint8)
+    commas = np.flatnonzero(raw == ord(","))
+    sizes = np.diff(commas, prepend=-1, append=len(raw)) - 1  # digits of each number
+    if (
+        len(commas) + 1 != total
+        or np.count_nonzero(raw - np.uint8(ord("0")) < 10) != len(raw) - len(commas)
+        or sizes.min() < 1
+        or sizes.max() > 18
+    ):
+        return None
+    if canonical and np.any((sizes > 1) & (raw[np.concatenate(([0], commas + 1))] == ord("0"))):
+        return None
+    return np.fromstring(joined, dtype=np.int64, sep=",")
 
 
 def _careful_entries(
@@ -438,25 +478,51 @@ def _profile(
 ) -> tuple[Profile, np.ndarray]:
     """The merged profile of the distinct votes and the profile row of each: different vote strings can give
     one ballot ("1,2" and "2,1"). Rows are in order of first appearance; ballot tuples are made on first use."""
-    width = int(lengths.max(initial=0))
-    starts = np.cumsum(lengths) - lengths
-    position = np.arange(len(vote)) - starts[vote]
-    padded = np.full((len(lengths), 2 * width + 1), -1, dtype=np.int64)  # one more column: never 0 wide
-    padded[vote, position] = projects
-    padded[vote, width + position] = values
-    rows_as_bytes = padded.view(np.dtype((np.void, padded.shape[1] * 8))).ravel()
-    _, first, row = np.unique(rows_as_bytes, return_index=True, return_inverse=True)
-    rank = np.empty(len(first), dtype=np.int64)
-    rank[np.argsort(first)] = np.arange(len(first))
-    string_row = rank[row.ravel()]
-    weights = np.zeros(len(first), dtype=np.int64)
+    same = _first_same(vote, projects, values, lengths)
+    is_first = same == np.arange(len(lengths))
+    string_row = (np.cumsum(is_first) - 1)[same]
+    num_rows = int(is_first.sum())
+    weights = np.zeros(num_rows, dtype=np.int64)
     np.add.at(weights, string_row, counts)
-    is_first = np.zeros(len(lengths), dtype=bool)
-    is_first[first] = True
     keep = is_first[vote]
     flat = (string_row[vote[keep]], projects[keep], values[keep])
-    ballots = Ballots(len(first), lambda: _ballot_tuples(*flat, len(first)))
+    ballots = Ballots(num_rows, lambda: _ballot_tuples(*flat, num_rows))
     return Profile(ballots, tuple(weights.tolist()), num, flat), string_row
+
+
+def _first_same(vote: np.ndarray, projects: np.ndarray, values: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """For each distinct vote, the first vote with the same entries. A hash of the entries groups the votes, then
+    each vote's entries are compared with its group's first; after a hash collision the ballot tuples decide."""
+    starts = np.cumsum(lengths) - lengths
+    position = np.arange(len(vote)) - starts[vote]
+    _, first, group = np.unique(_ballot_hashes(vote, projects, values, position, lengths), True, True)
+    same = first[group]
+    at_same = starts[same][vote] + position
+    if (
+        np.array_equal(lengths[same], lengths)
+        and np.array_equal(projects[at_same], projects)
+        and np.array_equal(values[at_same], values)
+    ):
+        return same
+    seen: dict[Ballot, int] = {}
+    ballots = _ballot_tuples(vote, projects, values, len(lengths))
+    return np.fromiter((seen.setdefault(b, k) for k, b in enumerate(ballots)), dtype=np.int64, count=len(ballots))
+
+
+def _ballot_hashes(
+    vote: np.ndarray, projects: np.ndarray, values: np.ndarray, position: np.ndarray, lengths: np.ndarray
+) -> np.ndarray:
+    """A 64-bit hash of each vote's entries (wrapping arithmetic; multipliers from splitmix64)."""
+    mixed = (
+        projects.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+        ^ values.astype(np.uint64) * np.uint64(0xBF58476D1CE4E5B9)
+        ^ position.astype(np.uint64) * np.uint64(0x94D049BB133111EB)
+    )
+    mixed ^= mixed >> np.uint64(31)
+    mixed *= np.uint64(0xD6E8FEB86659FD93)
+    hashes = lengths.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+    np.add.at(hashes, vote, mixed)
+    return hashes
 
 
 def _ballot_tuples(rows: np.ndarray, projects: np.ndarray, values: np.ndarray, num_rows: int) -> list[Ballot]:

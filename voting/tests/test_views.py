@@ -1,5 +1,6 @@
 from datetime import date, timedelta
 
+import psycopg
 import pytest
 import time_machine
 from django.db import connection
@@ -140,6 +141,48 @@ def test_a_first_ballot_on_postgresql_is_one_sql_statement(client, shared_cache,
     assert response.status_code == 302
     assert len(queries) == 1  # the INSERT: no session, person or edition read
     assert Participation.objects.filter(edition=edition).count() == 2
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_first_ballot_makes_no_health_check_round_trip(client, shared_cache, edition, projects, monkeypatch):
+    """Django would check a persistent connection with a SELECT 1 before the request's first query; the ballot's
+    statement is the only round trip (a dead connection is replaced instead, next test)."""
+    sign_in(client, make_voter(birth=date(1985, 3, 9)))
+    assert client.post(_url("confirm", edition), {f"p{projects[1].pk}": "on"}).status_code == 302
+    sign_in(client, make_voter(birth=date(1991, 7, 1)))
+    connection.ensure_connection()
+    connection.health_check_enabled, connection.health_check_done = True, False  # a new request on an old connection
+    checks = []
+    monkeypatch.setattr(connection, "is_usable", lambda: checks.append(1) or True)
+    assert client.post(_url("confirm", edition), {f"p{projects[0].pk}": "on"}).status_code == 302
+    assert checks == []
+    assert Participation.objects.filter(edition=edition, ballot__isnull=False).count() == 2
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_ballot_sent_on_a_connection_the_database_closed_is_stored_once(client, shared_cache, edition, projects):
+    """The database ended the server's persistent connection (a restart, an idle timeout) and the ballot's
+    statement is the request's first query: it is sent again on a new connection and stored once."""
+    sign_in(client, make_voter(birth=date(1985, 3, 9)))
+    assert client.post(_url("confirm", edition), {f"p{projects[2].pk}": "on"}).status_code == 302
+    voter = make_voter(birth=date(1991, 7, 1))
+    sign_in(client, voter)
+    pid = connection.connection.info.backend_pid
+    with psycopg.connect(**_admin_params(), autocommit=True) as admin:
+        assert admin.execute("SELECT pg_terminate_backend(%s)", [pid]).fetchone()[0]
+    response = client.post(_url("confirm", edition), {f"p{projects[0].pk}": "on", f"p{projects[1].pk}": "on"})
+    assert response.status_code == 302
+    assert connection.connection.info.backend_pid != pid
+    ballot = Participation.objects.get(edition=edition, iin_hash=voter.iin_hash).ballot
+    assert sorted(ballot.choices.values_list("proposal_id", flat=True)) == [projects[0].pk, projects[1].pk]
+    assert Ballot.objects.filter(edition=edition).count() == 2
+
+
+def _admin_params() -> dict:
+    params = connection.settings_dict
+    return {"host": params["HOST"], "port": params["PORT"] or 5432, "user": params["USER"], "dbname": params["NAME"]}
 
 
 @pytest.mark.parametrize(

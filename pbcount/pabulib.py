@@ -252,7 +252,7 @@ def _plain_columns(block: bytes, width: int, needed: int) -> tuple[list[str], _L
     """The first `needed` columns of every VOTES line as one flat list (column c is `fields[c::needed]`), and the
     whole lines for later; or None unless the section is plain: no quotes, no blank or odd lines, `width` fields
     on every line. NumPy finds every ";" and line break at once and drops the columns the count does not need
-    (age, sex, ...) and the line breaks before any string is made."""
+    (age, sex, ...) before any string is made."""
     if not block.endswith(b"\n"):
         block += b"\n"
     # A one-byte search is a fast memchr; the longer marks are only looked for if their first byte occurs.
@@ -269,15 +269,15 @@ def _plain_columns(block: bytes, width: int, needed: int) -> tuple[list[str], _L
     if np.any(semicolons[1:, 0] < breaks[:-1]) or np.any(semicolons[:, -1] > breaks):
         return None
     crlf = b"\r" in block
-    if crlf and (block.count(b"\r") != num_lines or np.any(raw[breaks - 1] != ord("\r"))):
+    if crlf and (np.count_nonzero(raw == ord("\r")) != num_lines or np.any(raw[breaks - 1] != ord("\r"))):
         return None
-    ends = semicolons[:, needed - 1] if needed < width else breaks - crlf  # where each line's needed part ends
-    kept = raw.copy()
-    kept[ends] = ord(";")
-    step = np.zeros(len(raw) + 1, dtype=np.int8)
-    step[ends + 1] += 1  # drop from after `ends` to the line break, inclusive
-    step[breaks + 1] -= 1
-    text = _decode(kept[np.cumsum(step[:-1], dtype=np.int8) == 0].tobytes())
+    if needed == width:  # whole lines, without "\r"
+        text = _decode(block.replace(b"\r", b"") if crlf else block).replace("\n", ";")
+    else:  # each line up to the ";" after its last needed field
+        starts = np.concatenate(([0], breaks[:-1] + 1))
+        ends = semicolons[:, needed - 1] + 1
+        sizes = np.stack((ends - starts, breaks + 1 - ends), axis=1).ravel()
+        text = _decode(raw[np.repeat(np.tile([True, False], num_lines), sizes)].tobytes())
     return text[:-1].split(";"), _LazyRows(block, num_lines)
 
 

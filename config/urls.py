@@ -24,6 +24,8 @@ def healthz(request):
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    # First among the areas: a ballot is the busiest request, and Django tries the patterns in order.
+    path("", include("voting.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
@@ -33,7 +35,6 @@ urlpatterns = [
     path("", include("notifications.urls")),
     path("", include("implementation.urls")),
     path("", include("news.urls")),
-    path("", include("voting.urls")),
     path("", include("voting.paper_urls")),
     path("", include("proposals.urls")),
     path("", include("results.urls")),

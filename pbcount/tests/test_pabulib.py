@@ -5,6 +5,7 @@ from __future__ import annotations
 from fractions import Fraction
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from pbcount import pabulib
@@ -188,3 +189,98 @@ def test_every_shared_file_round_trips(pbdata: Path, path: Path):
     assert e.num_voters == int(e.meta["num_votes"])
     assert len(e.projects) == int(e.meta["num_projects"])
     assert pabulib.parse(pabulib.dumps(e)) == e
+
+
+def _big(vote_type: str = "approval", voters: int = 2000, ids: tuple[str, ...] = ("10", "11", "12", "13")) -> str:
+    """A file large enough for the fast path: votes in varied order, points where the type needs them, and an
+    extra column; voter k is on line 11 + len(ids) + k."""
+    with_points = vote_type == "cumulative"
+    lines = ["META", "key;value", "budget;100", f"vote_type;{vote_type}", "max_sum_points;9", "PROJECTS"]
+    lines += ["project_id;cost", *(f"{pid};{10 + i}" for i, pid in enumerate(ids)), "VOTES"]
+    lines.append("voter_id;vote;points;age" if with_points else "voter_id;vote;age")
+    for k in range(voters):
+        vote = [ids[(k + j) % len(ids)] for j in range(1 + k % 3)]
+        points = [",".join(str(1 + j) for j in range(len(vote)))] if with_points else []
+        lines.append(";".join([f"v{k}", ",".join(vote), *points, str(k % 90)]))
+    return "\n".join(lines) + "\n"
+
+
+def _line_of_voter(text: str, k: int) -> int:
+    return text.splitlines().index(next(x for x in text.splitlines() if x.startswith(f"v{k};"))) + 1
+
+
+def _voter_line(text: str, k: int, new: str) -> str:
+    lines = text.split("\n")
+    lines[_line_of_voter(text, k) - 1] = new
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("vote_type", ["approval", "cumulative", "ordinal"])
+def test_the_fast_path_reads_what_the_careful_path_reads(vote_type: str):
+    text = _big(vote_type)
+    before, _, age = text.splitlines()[_line_of_voter(text, 5) - 1].rpartition(";")
+    fast, careful = pabulib.parse(text), pabulib.parse(_voter_line(text, 5, f'{before};"{age}"'))  # csv path
+    assert fast == careful
+    assert fast.profile == careful.profile
+    assert pabulib.parse(text.replace("\n", "\r\n")) == fast
+    assert pabulib.parse(pabulib.dumps(fast)) == fast
+    assert fast.voters[7].extra == {"age": "7"}
+
+
+def test_the_fast_path_merges_votes_that_give_one_ballot():
+    text = _voter_line(_voter_line(_big(), 1, "v1;11,12;1"), 2, "v2;12,11;2")
+    e = pabulib.parse(text)
+    assert e.voters[1].ballot == e.voters[2].ballot == ((1, 1), (2, 1))
+    rows = [b for b in e.profile.ballots if b == ((1, 1), (2, 1))]
+    assert len(rows) == 1
+
+
+def test_a_hash_collision_still_merges_exactly(monkeypatch: pytest.MonkeyPatch):
+    expected = pabulib.parse(_big("cumulative"))
+    monkeypatch.setattr(pabulib, "_ballot_hashes", lambda *args: np.zeros(len(args[-1]), dtype=np.uint64))
+    e = pabulib.parse(_big("cumulative"))
+    assert e.profile == expected.profile
+    assert e.profile.entries[1].tolist() == expected.profile.entries[1].tolist()
+
+
+BIG_ERRORS = [
+    ("unknown project", "approval", "v900;10,14;1", "unknown project '14'"),
+    ("not the same number", "approval", "v900;010;1", "unknown project '010'"),
+    ("empty item", "approval", "v900;10,,11;1", "unknown project ''"),
+    ("project twice", "ordinal", "v900;11,12,11;1", "names a project twice"),
+    ("duplicate voter", "approval", "v3;10;1", "duplicate voter_id 'v3'"),
+    ("short row", "approval", "v900;10", "2 fields, but the VOTES header has 3"),
+    ("long row", "approval", "v900;10;1;2", "4 fields, but the VOTES header has 3"),
+    ("odd line break", "approval", "v900;10\x0b1", "2 fields, but the VOTES header has 3"),
+    ("bad points", "cumulative", "v900;10,11;1,x;1", "whole numbers"),
+    ("points mismatch", "cumulative", "v900;10,11;1;1", "points has 1 numbers"),
+    ("negative points", "cumulative", "v900;10;-1;1", "negative points -1"),
+    ("points over max", "cumulative", "v900;10,11;5,5;1", "more than max_sum_points 9"),
+]
+
+
+@pytest.mark.parametrize(("vote_type", "line", "words"), [e[1:] for e in BIG_ERRORS], ids=[e[0] for e in BIG_ERRORS])
+def test_a_bad_line_in_a_big_file_is_named(vote_type: str, line: str, words: str):
+    text = _big(vote_type)
+    with pytest.raises(PabulibError) as info:
+        pabulib.parse(_voter_line(text, 900, line), source="big.pb")
+    assert info.value.line == _line_of_voter(text, 900)
+    assert words in str(info.value)
+
+
+def test_project_ids_that_are_not_plain_numbers_are_looked_up_as_written():
+    e = pabulib.parse(_big(ids=("007", "7", "x")))
+    assert e.voters[0].ballot == ((0, 1),)
+    assert e.voters[1].ballot == ((1, 1), (2, 1))
+
+
+@pytest.mark.parametrize("vote_type", ["approval", "cumulative", "ordinal"])
+def test_plain_big_files_take_the_fast_path(monkeypatch: pytest.MonkeyPatch, vote_type: str):
+    columns = []
+    plain_columns = pabulib._plain_columns
+    monkeypatch.setattr(pabulib, "_plain_columns", lambda *args: columns.append(plain_columns(*args)) or columns[-1])
+    monkeypatch.setattr(pabulib, "_careful_entries", None)  # calling it would fail
+    for ids in [("10", "11", "12", "13"), ("a", "b", "c")]:
+        pabulib.parse(_big(vote_type, ids=ids))
+        pabulib.parse(_big(vote_type, ids=ids).replace("\n", "\r\n"))
+    assert len(columns) == 4 and None not in columns

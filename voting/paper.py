@@ -73,9 +73,14 @@ def when_both(edition: Edition) -> str:
     return found.when_both if found else WhenBoth.FIRST
 
 
-def entry_is_open(edition: Edition, moment=None) -> bool:
-    """Sheets are keyed in from the day voting opens until the results are counted (polling points report late)."""
-    return (moment or timezone.now()) >= edition.voting_starts
+def entry_closed(edition: Edition, moment=None) -> PaperRefused | None:
+    """Why sheets cannot be keyed in now, or None: they can from the day voting opens (polling points report late,
+    after voting closes) until results are published, which a late sheet would silently contradict."""
+    if (moment or timezone.now()) < edition.voting_starts:
+        return PaperRefused("not_open", _("Paper ballots can be entered once voting has opened."))
+    if edition.count_runs.published().exists():
+        return PaperRefused("published", _("The results are published: paper ballots can no longer be entered."))
+    return None
 
 
 def _check_coordinator(actor, edition: Edition) -> None:
@@ -145,8 +150,8 @@ def enter_paper_ballot(
 ) -> Entered:
     """Key in one sheet: the first entry waits; the second (another coordinator) counts it or flags a mismatch."""
     _check_coordinator(actor, edition)
-    if not entry_is_open(edition):
-        raise PaperRefused("not_open", _("Paper ballots can be entered once voting has opened."))
+    if closed := entry_closed(edition):
+        raise closed
     person = parse_voter_iin(iin)
     _check_voter(person, edition)
     split = eligibility.split_districts(edition)
@@ -283,6 +288,8 @@ def resolve_mismatch(*, paper_ballot: PaperBallot, actor, keep: PaperEntry | Non
     _check_coordinator(actor, sheet.edition)
     if sheet.state != PaperState.MISMATCH:
         raise PaperRefused("not_mismatch", _("This ballot has no mismatch to resolve."), sheet)
+    if closed := entry_closed(sheet.edition):
+        raise closed
     if keep is None:
         _audit(actor, "voting.paper_resolved", sheet, "spoiled")
         return _refuse(sheet, Refusal.SPOILED, actor)

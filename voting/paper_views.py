@@ -95,7 +95,7 @@ def enter(request, edition_id: int):
             "counts": _state_counts(edition),
             "awaiting": awaiting,
             "when_both_form": WhenBothForm(initial={"when_both": paper.when_both(edition)}),
-            "entry_open": paper.entry_is_open(edition),
+            "entry_closed": paper.entry_closed(edition),
         },
     )
 

@@ -256,3 +256,30 @@ def test_ranked_and_cumulative_paper_ballots_count_with_their_values(ballot_type
     _enter(edition, first, iin, choices)
     assert _enter(edition, second, iin, choices).outcome == paper.COUNTED
     assert counted_ballots(edition) == {None: [[(str(ids[i]), value) for i, value in stored]]}
+
+
+def test_once_results_are_published_no_sheet_is_entered_or_resolved(edition, staff):
+    """Polling points report after voting closes, so sheets are keyed in until the count is published; after that
+    a late sheet would change a published result behind the public's back."""
+    from django.utils import timezone
+
+    from results.models import CountRun
+
+    first, second, third = staff
+    ids, iin = ballot_ids(edition), make_iin()
+    _enter(edition, first, iin, {ids[0]: 1})
+    sheet = _enter(edition, second, iin, {ids[1]: 1}).paper_ballot
+    CountRun.objects.create(
+        edition=edition, rule=edition.counting_rule, input_hash="0" * 64, input_pb="", outcome={}, duration_ms=1
+    )
+    _enter(edition, first, make_iin(), {ids[0]: 1})  # an unpublished count closes nothing
+    CountRun.objects.update(published_at=timezone.now())
+    with pytest.raises(paper.PaperRefused) as refused:
+        _enter(edition, first, make_iin(), {ids[0]: 1})
+    assert refused.value.code == "published"
+    with pytest.raises(paper.PaperRefused) as refused:
+        paper.resolve_mismatch(paper_ballot=sheet, actor=third, keep=sheet.entries.first())
+    assert refused.value.code == "published"
+    sheet.refresh_from_db()
+    assert sheet.state == PaperState.MISMATCH
+    assert Participation.objects.filter(edition=edition).count() == 0

@@ -201,6 +201,8 @@ class _Run:
     row_bud: np.ndarray = field(default_factory=lambda: np.zeros(0))  # float budget of each distinct ballot
     # Rows whose exact budget is surely 0 (they paid all they had): they never change a later price.
     row_zero: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    # A certified run's checked sums (see `_certify`), bounds for the next certificate's.
+    sums: dict[tuple[int, int, int], float] = field(default_factory=dict)
     _tree: _Tree | None = None
     _exact_bud: dict[int, Fraction] = field(default_factory=dict)
     _exact_rho: dict[int, Fraction] = field(default_factory=dict)
@@ -352,15 +354,19 @@ def _run_mes(d: _Data, b: Fraction, skip: frozenset[int] = frozenset()) -> _Run:
     return run
 
 
-def _charge(run: _Run, p: int, rho: float) -> None:
-    """Buy p at price rho: its supporters pay min(budget, rho * sat)."""
+def _charge(run: _Run, p: int, rho: float, decides: bool = True) -> None:
+    """Buy p at price rho: its supporters pay min(budget, rho * sat).
+
+    `decides`: keep `row_zero` for exact decisions (a certificate's forced run makes none).
+    """
     rows = run.d.rows[p]
     run.chosen.append(p)
     run.rho_f.append(rho)
     left = run.row_bud[rows] - rho * run.d.sat_f[p]
     run.row_bud[rows] = np.maximum(0.0, left)
-    # Surely poor (paid all it had) with a margin well above float error: exactly 0 from now on.
-    run.row_zero[rows] |= left < -_EPS * float(run.b)
+    if decides:
+        # Surely poor (paid all it had) with a margin well above float error: exactly 0 from now on.
+        run.row_zero[rows] |= left < -_EPS * float(run.b)
 
 
 def _spent(d: _Data, projects: Sequence[int]) -> int:
@@ -385,16 +391,23 @@ def _certify(d: _Data, low: _Run, high_b: Fraction, skip: frozenset[int], suspec
     checked on a whole stretch of rounds first, split only where that fails. Float sums with a relative margin
     `_EPS`; any doubt means "no". `suspects` (projects that broke earlier certificates, checked first) gains
     the project that breaks this one.
+
+    When `low` is itself certified, its sums bound these without a look-up: from `low.b` to `high_b` every
+    budget rises (or stays) and all of them together by exactly `voters * (high_b - low.b)` (each round
+    spends the same cost), and this certificate's prices are `low`'s or lower. So a sum of `low`'s plus that
+    added money, if below the limit, settles the check.
     """
     run = _Run.start(d, high_b)
     run.free = list(low.free)
+    start = float(high_b)
+    added = d.num_voters * float(high_b - low.b) * (1 + _EPS)
     budgets = []  # row budgets at the start of each round, then at the end
     for pick in low.chosen:
         budgets.append(run.row_bud.copy())
         rho, _ = _price_f(run, pick)
         if rho == math.inf:  # pragma: no cover - more money keeps the pick affordable
             return None
-        _charge(run, pick, rho)
+        _charge(run, pick, rho, decides=False)
     budgets.append(run.row_bud.copy())
     rounds = len(low.chosen)
     top_price = np.maximum.accumulate(np.asarray([0.0, *low.rho_f]))  # highest price before round r
@@ -404,11 +417,27 @@ def _certify(d: _Data, low: _Run, high_b: Fraction, skip: frozenset[int], suspec
     later_picks = np.concatenate([np.zeros((len(d.costs), 1), dtype=np.int64), np.cumsum(later, axis=1)], axis=1)
     picked_in = {p: r for r, p in enumerate(low.chosen)}
 
+    def money(q: int, r0: int, r1: int, limit: float) -> float:
+        """Upper bound (exact up to float error unless it is below `limit`) of the sum over q's supporters of
+        min(budget at the start of round r0 at `high_b`, price up to round r1 * sat); r1 = None: no price.
+
+        Every budget is `high_b` before the first round, so no supporter's budget need be looked up there.
+        """
+        key = (q, r0, r1)
+        bound = low.sums.get(key, math.inf) + added
+        if bound >= limit:
+            price = top_price[r1] if r1 is not None else math.inf
+            if r0 == 0:
+                bound = float(np.minimum(d.sat_f[q] * price, start) @ d.weights_f[q])
+            else:
+                bound = float(np.minimum(budgets[r0][d.rows[q]], d.sat_f[q] * price) @ d.weights_f[q])
+        run.sums[key] = bound
+        return bound
+
     def safe(q: int) -> bool:
-        rows, sat, w = d.rows[q], d.sat_f[q], d.weights_f[q]
         cost = d.costs[q]
         last = picked_in.get(q, rounds)
-        if last == rounds and float(budgets[rounds][rows] @ w) >= cost * (1 - _EPS):
+        if last == rounds and money(q, rounds, None, cost * (1 - _EPS)) >= cost * (1 - _EPS):
             return False
         stretches = [(0, last)] if last else []
         while stretches:
@@ -418,7 +447,7 @@ def _certify(d: _Data, low: _Run, high_b: Fraction, skip: frozenset[int], suspec
             # number of supporters, all able to pay: the price is then cost / satisfaction at every budget).
             after = later_picks[q, r1] == later_picks[q, r0]
             limit = cost * (1 + 1e-12) if after else cost * (1 - _EPS)
-            if price * d.total_sat[q] < limit or float(np.minimum(budgets[r0][rows], price * sat) @ w) < limit:
+            if price * d.total_sat[q] < limit or money(q, r0, r1, limit) < limit:
                 continue
             if r1 - r0 == 1:
                 return False

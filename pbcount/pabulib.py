@@ -363,14 +363,16 @@ def _entries(
     if projects is None or (limits.max_length is not None and lengths.max(initial=0) > limits.max_length):
         return None
     vote = np.repeat(np.arange(len(votes), dtype=np.int64), lengths)
-    order = np.argsort(vote * len(index) + projects, kind="stable")  # by vote, then project
-    if np.any((projects[order][1:] == projects[order][:-1]) & (vote[1:] == vote[:-1])):
+    keys = vote * len(index) + projects
+    by_project = np.sort(keys)  # by vote, then project
+    if np.any(np.diff(by_project) == 0):
         return None  # a project named twice in one vote
     if vote_type == "ordinal":  # entries in ranked order, the value is the position
         return vote, projects, np.arange(len(vote)) - np.repeat(np.cumsum(lengths) - lengths, lengths), lengths
-    projects = projects[order]
     if points is None:
-        return vote, projects, np.ones(len(vote), dtype=np.int64), lengths
+        return vote, by_project % len(index), np.ones(len(vote), dtype=np.int64), lengths
+    order = np.argsort(keys)
+    projects = projects[order]
     if not np.array_equal(_lengths(points), lengths):
         return None
     values = _numbers(points, int(lengths.sum()), canonical=False)
@@ -391,8 +393,10 @@ def _entries(
 
 def _lengths(texts: list[str]) -> np.ndarray:
     """Number of comma-separated items in each text (0 for an empty one)."""
-    commas = np.fromiter(map(str.count, texts, itertools.repeat(",")), dtype=np.int64, count=len(texts))
-    return np.where(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) > 0, commas + 1, 0)
+    lengths = np.fromiter(map(str.count, texts, itertools.repeat(",")), dtype=np.int64, count=len(texts)) + 1
+    if "" in texts:
+        lengths[np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) == 0] = 0
+    return lengths
 
 
 def _project_indices(votes: list[str], total: int, index: Mapping[str, int]) -> np.ndarray | None:
@@ -479,6 +483,10 @@ def _profile(
     """The merged profile of the distinct votes and the profile row of each: different vote strings can give
     one ballot ("1,2" and "2,1"). Rows are in order of first appearance; ballot tuples are made on first use."""
     same = _first_same(vote, projects, values, lengths)
+    if same is None:  # the usual case: every distinct vote is a ballot of its own
+        flat = (vote, projects, values)
+        ballots = Ballots(len(counts), lambda: _ballot_tuples(*flat, len(counts)))
+        return Profile(ballots, tuple(counts), num, flat), np.arange(len(counts))
     is_first = same == np.arange(len(lengths))
     string_row = (np.cumsum(is_first) - 1)[same]
     num_rows = int(is_first.sum())
@@ -490,12 +498,16 @@ def _profile(
     return Profile(ballots, tuple(weights.tolist()), num, flat), string_row
 
 
-def _first_same(vote: np.ndarray, projects: np.ndarray, values: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """For each distinct vote, the first vote with the same entries. A hash of the entries groups the votes, then
-    each vote's entries are compared with its group's first; after a hash collision the ballot tuples decide."""
+def _first_same(vote: np.ndarray, projects: np.ndarray, values: np.ndarray, lengths: np.ndarray) -> np.ndarray | None:
+    """For each distinct vote, the first vote with the same entries; None if there is no such pair (all hashes of
+    the entries differ). Else the hash groups the votes, then each vote's entries are compared with its group's
+    first; after a hash collision the ballot tuples decide."""
     starts = np.cumsum(lengths) - lengths
     position = np.arange(len(vote)) - starts[vote]
-    _, first, group = np.unique(_ballot_hashes(vote, projects, values, position, lengths), True, True)
+    hashes = _ballot_hashes(vote, projects, values, position, lengths)
+    if len(np.unique(hashes)) == len(hashes):
+        return None
+    _, first, group = np.unique(hashes, return_index=True, return_inverse=True)
     same = first[group]
     at_same = starts[same][vote] + position
     if (

@@ -94,7 +94,7 @@ def shared_cache(settings):
 
     settings.REDIS_URL = REDIS_URL
     settings.CACHES = redis_cache(REDIS_URL)
-    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    settings.SESSION_ENGINE = "accounts.sessions"
     cache.clear()
     yield cache
     cache.clear()

@@ -176,7 +176,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = redis_cache(REDIS_URL)
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    SESSION_ENGINE = "accounts.sessions"  # Django's cached_db, reading the person in the same round trip
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = not DEBUG and envbool("SECURE_COOKIES", True)

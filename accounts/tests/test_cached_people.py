@@ -1,11 +1,14 @@
 """With REDIS_URL, sessions and signed-in people are read from Redis; a change to a person is seen at once."""
 
 import pytest
+import redis
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.backends import CachedModelBackend
+from accounts.sessions import person_key
 from accounts.testing import make_user, sign_in
 from config.settings import redis_cache
 
@@ -22,13 +25,37 @@ def test_a_signed_in_page_reads_neither_session_nor_person_from_the_database(cli
     assert not [q for q in sql if 'FROM "django_session"' in q or 'FROM "accounts_user"' in q]
 
 
-def test_saving_a_person_drops_the_cached_copy(client, shared_cache):
-    person = make_user(name="Aigerim")
-    sign_in(client, person)
+def test_a_signed_in_page_makes_one_cache_round_trip_for_session_and_person(client, shared_cache, monkeypatch):
+    sign_in(client, make_user(name="Aigerim"))
     client.get(reverse("accounts:profile"))
+    commands = []
+    execute = redis.Redis.execute_command
+    monkeypatch.setattr(
+        redis.Redis, "execute_command", lambda self, *args, **kw: commands.append(args[0]) or execute(self, *args, **kw)
+    )
+    assert "Aigerim" in client.get(reverse("accounts:profile")).content.decode()
+    assert commands == ["MGET"]
+
+
+def test_saving_a_person_drops_the_cached_copy_of_every_session(client, shared_cache):
+    person = make_user(name="Aigerim")
+    phone = Client()
+    for session in (client, phone):
+        sign_in(session, person)
+        assert "Aigerim" in session.get(reverse("accounts:profile")).content.decode()
     person.name = "Aigerim Sultanova"
     person.save()
-    assert "Aigerim Sultanova" in client.get(reverse("accounts:profile")).content.decode()
+    for session in (client, phone):
+        assert "Aigerim Sultanova" in session.get(reverse("accounts:profile")).content.decode()
+
+
+def test_signing_out_drops_the_sessions_copy(client, shared_cache):
+    sign_in(client, make_user())
+    client.get(reverse("accounts:profile"))
+    key = person_key(client.session.session_key)
+    assert shared_cache.get(key) is not None
+    client.post(reverse("accounts:sign_out"))
+    assert shared_cache.get(key) is None
 
 
 def test_a_deactivated_person_is_signed_out_at_once(client, shared_cache):

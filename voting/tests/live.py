@@ -161,7 +161,7 @@ def prepared_session(user) -> str:
     session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
-    remember(user)  # what signing in does (accounts.backends)
+    remember(user, session.session_key)  # what signing in does (accounts.backends)
     return session.session_key
 
 

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -62,10 +62,30 @@ class _Data:
     mult: list[int]
     total_sat: list[int]
     total_units: list[int]  # approvals, points or Borda points: the score shown
+    total_weight: list[int]  # supporters
     num_rows: int
     num_voters: int
     max_unit: int
     sat_name: str
+    _by_row: tuple[np.ndarray, np.ndarray] | None = None  # each row's projects, and where each row starts
+    _shared: dict[int, np.ndarray] = field(default_factory=dict)
+
+    def shared(self, p: int) -> np.ndarray:
+        """shared(p)[q]: the (weighted) satisfaction with p of the voters who support both p and q; cached."""
+        if p not in self._shared:
+            if self._by_row is None:
+                rows = np.concatenate(self.rows)
+                projects = np.repeat(np.arange(len(self.rows)), [len(r) for r in self.rows])
+                order = np.argsort(rows, kind="stable")
+                self._by_row = projects[order], np.searchsorted(rows[order], np.arange(self.num_rows + 1))
+            projects, starts = self._by_row
+            rows = self.rows[p]
+            lengths = starts[rows + 1] - starts[rows]
+            offsets = np.cumsum(lengths) - lengths
+            entries = np.repeat(starts[rows] - offsets, lengths) + np.arange(int(lengths.sum()))
+            weights = np.repeat(self.wsat_f[p], lengths)
+            self._shared[p] = np.bincount(projects[entries], weights=weights, minlength=len(self.rows))
+        return self._shared[p]
 
 
 def _prepare(election: Election, sat: str, tie_break: TieBreak) -> _Data:
@@ -101,6 +121,7 @@ def _prepare(election: Election, sat: str, tie_break: TieBreak) -> _Data:
         mult=mult,
         total_sat=[],
         total_units=[],
+        total_weight=[],
         num_rows=len(prof.ballots),
         num_voters=int(w_all.sum()),
         max_unit=int(units.max()) if len(units) else 1,
@@ -117,6 +138,7 @@ def _prepare(election: Election, sat: str, tie_break: TieBreak) -> _Data:
         d.sat_f.append(u.astype(np.float64) * mult[p])
         d.weights_f.append(w.astype(np.float64))
         d.total_units.append(int((w * u).sum()))
+        d.total_weight.append(int(w.sum()))
         d.total_sat.append(d.total_units[-1] * mult[p])
     return d
 
@@ -203,6 +225,11 @@ class _Run:
     row_zero: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     # A certified run's checked sums (see `_certify`), bounds for the next certificate's.
     sums: dict[tuple[int, int, int], float] = field(default_factory=dict)
+    # For a run at a higher budget (`_run_mes`'s hint): per project, (round, price, rich satisfaction): from
+    # that round on its money at a price rho below `price` is at most cost - (price - rho) * satisfaction; and
+    # (round, money) for projects found unaffordable.
+    price_marks: dict[int, list[tuple[int, float, float]]] = field(default_factory=dict)
+    money_marks: dict[int, tuple[int, float]] = field(default_factory=dict)
     _tree: _Tree | None = None
     _exact_bud: dict[int, Fraction] = field(default_factory=dict)
     _exact_rho: dict[int, Fraction] = field(default_factory=dict)
@@ -273,8 +300,9 @@ class _Run:
         return sum((b * w for b, _, w in self.exact_triples(p)), Fraction(0))
 
 
-def _price_f(run: _Run, p: int) -> tuple[float, float]:
-    """Float (price rho, money available) of project p; rho is inf when unaffordable.
+def _price_f(run: _Run, p: int) -> tuple[float, float, float]:
+    """Float (price rho, money available, satisfaction of the supporters who are rich at rho) of project p;
+    rho is inf when unaffordable.
 
     pabutools' "poor/rich" fixed point: price with the rich paying rho * sat and the poor paying all they have,
     then move the supporters who cannot pay to the poor; a handful of vectorised passes, no sorting.
@@ -285,7 +313,7 @@ def _price_f(run: _Run, p: int) -> tuple[float, float]:
     available = float(wbud.sum())
     cost = d.costs[p]
     if available < cost:
-        return math.inf, available
+        return math.inf, available, 0.0
     wsat = d.wsat_f[p]
     ratio = bud / d.sat_f[p]
     rich_sat = float(d.total_sat[p])
@@ -295,16 +323,28 @@ def _price_f(run: _Run, p: int) -> tuple[float, float]:
         rho = (cost - poor_money) / rich_sat
         new_poor = rich & (ratio < rho)
         if not new_poor.any():
-            return rho, available
+            return rho, available, rich_sat
         rich &= ~new_poor
         poor_money += float(wbud[new_poor].sum())
         rich_sat -= float(wsat[new_poor].sum())
         if rich_sat <= 0:  # float round-off at the boundary: everyone pays all, the last one just so
-            return float(ratio.max()), available
+            return float(ratio.max()), available, 0.0
 
 
-def _run_mes(d: _Data, b: Fraction, skip: frozenset[int] = frozenset()) -> _Run:
-    """MES at per-voter budget `b` (scaled money), with the projects in `skip` already bought (not by MES)."""
+def _run_mes(d: _Data, b: Fraction, skip: frozenset[int] = frozenset(), hint: _Run | None = None) -> _Run:
+    """MES at per-voter budget `b` (scaled money), with the projects in `skip` already bought (not by MES).
+
+    `hint`: a run at a lower budget (add1's previous step), so that far fewer projects are priced. While this
+    run has made the hint's first k picks, every budget at round k is at least the hint's: all of them
+    together higher by exactly voters * (b - hint.b), and a supporter's by at most b - hint.b plus what it
+    saved on each pick so far (its satisfaction times the fall of the pick's price). So project q's supporters
+    have at most `extra[q]` more money at round k, the lesser of the two sums. A project's money is concave
+    in the price, so where the hint priced q at round k at `price` with rich satisfaction S (the slope there),
+    its price from round k on is now at least `price - extra[q] / S`; where the hint found q unaffordable
+    with money m, it still is when m + extra[q] < cost. These marks carry on to the next run with the extra
+    money taken off. Projects are then priced in another order, so a hinted run's rounds of `dropped` can
+    differ from a plain run's (its winners cannot).
+    """
     run = _Run.start(d, b)
     n = len(d.costs)
     active: list[int] = []
@@ -319,19 +359,46 @@ def _run_mes(d: _Data, b: Fraction, skip: frozenset[int] = frozenset()) -> _Run:
     # prices projects in order of their bound until the bound exceeds the best price found.
     heap = [(d.costs[p] / d.total_sat[p], d.ranks[p], p) for p in active]
     heapq.heapify(heap)
+    matched = 0  # leading picks equal to the hint's
+    if hint is not None:
+        raised = float(b - hint.b)
+        everyone = d.num_voters * raised
+        gained = np.asarray(d.total_weight, dtype=np.float64) * raised  # supporters' rise + savings so far
+
+    def extra(p: int) -> float:
+        return min(everyone, float(gained[p])) * (1 + _EPS)
+
+    def floor(p: int) -> float:
+        """A lower bound of p's price now, from the hint's marks."""
+        prices = [price - extra(p) / sat for k, price, sat in hint.price_marks.get(p, ()) if k <= matched]
+        return max(prices, default=0.0) * (1 - 2 * _EPS)
+
     rnd = 0
     while heap:
         best = math.inf
         near: dict[int, float] = {}
         while heap and heap[0][0] <= best * (1 + _EPS):
-            p = heapq.heappop(heap)[2]
-            rho, available = _price_f(run, p)
+            key, rank, p = heapq.heappop(heap)
             cost = d.costs[p]
+            if hint is not None:
+                k, money = hint.money_marks.get(p, (math.inf, 0.0))
+                if k <= matched and money + extra(p) < cost * (1 - _EPS):
+                    run.dropped[p] = rnd + 1
+                    run.money_marks[p] = (k, money + extra(p))
+                    continue
+                bound = floor(p)
+                if bound > key:
+                    heapq.heappush(heap, (bound, rank, p))
+                    continue
+            rho, available, rich_sat = _price_f(run, p)
             if abs(available - cost) <= _EPS * cost:
                 # Nearly everyone pays all they have: the float price is unreliable, take the exact one.
                 rho = float(run.exact_price(p) or math.inf) if run.exact_available(p) >= cost else math.inf
+            elif rich_sat > 0:
+                run.price_marks.setdefault(p, []).append((rnd, rho, rich_sat))
             if rho == math.inf:
                 run.dropped[p] = rnd + 1
+                run.money_marks[p] = (rnd, available)
                 continue
             best = min(best, rho)
             near[p] = rho
@@ -350,8 +417,32 @@ def _run_mes(d: _Data, b: Fraction, skip: frozenset[int] = frozenset()) -> _Run:
         _charge(run, pick, near.pop(pick))
         for p, rho in near.items():
             heapq.heappush(heap, (rho, d.ranks[p], p))
+        if hint is not None and matched == rnd and hint.chosen[rnd : rnd + 1] == [pick]:
+            matched += 1
+            saved = hint.rho_f[rnd] - run.rho_f[rnd]
+            if saved > 0:
+                gained += d.shared(pick) * saved
         rnd += 1
+    if hint is not None:
+        _carry_marks(run, hint, matched, extra)
     return run
+
+
+def _carry_marks(run: _Run, hint: _Run, matched: int, extra: Callable[[int], float]) -> None:
+    """Add the hint's marks that hold for `run` (rounds it shares with the hint) to its own, for the next run.
+
+    Per project, keep only marks that a mark of an earlier or the same round does not beat.
+    """
+    for p, (k, money) in hint.money_marks.items():
+        if k <= matched and p not in run.money_marks:
+            run.money_marks[p] = (k, money + extra(p))
+    for p, marks in hint.price_marks.items():
+        carried = [(k, price - extra(p) / sat, sat) for k, price, sat in marks if k <= matched]
+        kept: list[tuple[int, float, float]] = []
+        for mark in sorted(carried + run.price_marks.get(p, []), key=lambda m: (m[0], -m[1])):
+            if not kept or mark[1] > kept[-1][1]:
+                kept.append(mark)
+        run.price_marks[p] = kept
 
 
 def _charge(run: _Run, p: int, rho: float, decides: bool = True) -> None:
@@ -404,7 +495,7 @@ def _certify(d: _Data, low: _Run, high_b: Fraction, skip: frozenset[int], suspec
     budgets = []  # row budgets at the start of each round, then at the end
     for pick in low.chosen:
         budgets.append(run.row_bud.copy())
-        rho, _ = _price_f(run, pick)
+        rho, _, _ = _price_f(run, pick)
         if rho == math.inf:  # pragma: no cover - more money keeps the pick affordable
             return None
         _charge(run, pick, rho, decides=False)
@@ -487,7 +578,7 @@ def _add1(d: _Data, election: Election, skip: frozenset[int] = frozenset(), unti
             return _spent(d, list(bought)) > budget or bought.issuperset(supported)
         return _spent(d, list(bought)) > budget or _exhaustive(d, bought, budget, supported)
 
-    run = _run_mes(d, b, skip)
+    run = plain = _run_mes(d, b, skip)
     previous: _Run | None = None
     jump = 2
     # After a failed certificate, plain steps for a while (doubling), so that elections whose every step
@@ -519,7 +610,7 @@ def _add1(d: _Data, election: Election, skip: frozenset[int] = frozenset(), unti
             pause = 1
         previous = run
         b += step
-        run = _run_mes(d, b, skip)
+        run = plain = _run_mes(d, b, skip, hint=plain)
         wait = max(0, wait - 1)
         if run.chosen != previous.chosen and certified > failed:
             wait, pause = 0, 1
@@ -529,7 +620,8 @@ def _add1(d: _Data, election: Election, skip: frozenset[int] = frozenset(), unti
             return run
         # `previous` may be a forced run: recompute the real one at that budget for the explanation.
         return _run_mes(d, b - step, skip)
-    return run
+    # A hinted run's explanation (the rounds projects were dropped in) is not a plain run's: recompute it.
+    return run if previous is None else _run_mes(d, b, skip)
 
 
 def equal_shares(

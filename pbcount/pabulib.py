@@ -538,7 +538,15 @@ def _ballot_hashes(
 
 
 def _ballot_tuples(rows: np.ndarray, projects: np.ndarray, values: np.ndarray, num_rows: int) -> list[Ballot]:
-    pairs = list(zip(projects.tolist(), values.tolist(), strict=True))
+    """The ballots of the flat entries. Entries are few distinct (project, value) pairs, so where that pays, each
+    pair is looked up in a table of tuples rather than made again."""
+    low, high = int(values.min(initial=0)), int(values.max(initial=0))
+    num_pairs = (int(projects.max(initial=0)) + 1) * (high - low + 1)
+    if num_pairs <= len(projects):
+        table = list(itertools.product(range(int(projects.max()) + 1), range(low, high + 1)))
+        pairs = list(map(table.__getitem__, (projects * (high - low + 1) + values - low).tolist()))
+    else:
+        pairs = list(zip(projects.tolist(), values.tolist(), strict=True))
     ends = np.cumsum(np.bincount(rows, minlength=num_rows)).tolist()
     return [tuple(pairs[a:b]) for a, b in zip([0, *ends[:-1]], ends, strict=True)]
 

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 from fractions import Fraction
+from unittest.mock import patch
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from pbcount import pabulib
 from pbcount.election import Ballot, Election, Reason
 from pbcount.rules import count
-from pbcount.rules.equal_shares import equal_shares
+from pbcount.rules import equal_shares as equal_shares_module
+from pbcount.rules.equal_shares import _prepare, _run_mes, equal_shares
+from pbcount.tests.conftest import FIXTURES
 from pbcount.tests.helpers import make_election
 from pbcount.tests.test_rules import elections
+from pbcount.tiebreak import PABUTOOLS
 
 # Budget 12, 4 voters: 3 each.
 # a (6): voters 1, 2, 3 -> 9 available, each pays 2 (rho 1/3 with Cost_Sat).
@@ -202,3 +207,44 @@ def costly_elections(draw: st.DrawFn):
 @given(costly_elections(), st.sampled_from(["cost", "cardinality"]))
 def test_add1_skipping_gives_the_step_by_step_outcome(e, sat: str):
     assert set(equal_shares(e, sat=sat, completion="add1").winners) == _reference_add1(e, sat)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    costly_elections(),
+    st.sampled_from(["cost", "cardinality"]),
+    st.lists(st.integers(1, 60), min_size=1, max_size=8),
+)
+def test_a_hinted_run_picks_what_a_plain_run_picks(e, sat: str, rises: list[int]):
+    # add1 hands each run the previous one as a hint (price floors and unaffordable projects); chained over
+    # several rises, the hinted runs must pick exactly what plain runs pick, and they must price fewer.
+    d = _prepare(e, sat, PABUTOOLS)
+    b = Fraction(e.int_budget, d.num_voters)
+    hint = _run_mes(d, b)
+    for rise in rises:
+        b += rise * e.scale
+        with patch.object(equal_shares_module, "_price_f", wraps=equal_shares_module._price_f) as plain_prices:
+            plain = _run_mes(d, b)
+        with patch.object(equal_shares_module, "_price_f", wraps=equal_shares_module._price_f) as hinted_prices:
+            hint = _run_mes(d, b, hint=hint)
+        assert hint.chosen == plain.chosen
+        assert hint.rho_f == plain.rho_f
+        assert hinted_prices.call_count <= plain_prices.call_count
+
+
+def test_hints_skip_most_pricing_on_a_real_election():
+    # Czestochowa 2020 Grabowka: add1 steps of 1 PLN; the hint settles many projects without pricing them.
+    e = pabulib.read(FIXTURES / "Poland_Czestochowa_2020_Grabowka.pb")
+    d = _prepare(e, "cost", PABUTOOLS)
+    b = Fraction(e.int_budget, d.num_voters)
+    hint = _run_mes(d, b)
+    plain_calls = hinted_calls = 0
+    for step in range(1, 30):
+        with patch.object(equal_shares_module, "_price_f", wraps=equal_shares_module._price_f) as prices:
+            plain = _run_mes(d, b + step)
+        plain_calls += prices.call_count
+        with patch.object(equal_shares_module, "_price_f", wraps=equal_shares_module._price_f) as prices:
+            hint = _run_mes(d, b + step, hint=hint)
+        hinted_calls += prices.call_count
+        assert hint.chosen == plain.chosen
+    assert hinted_calls < plain_calls * 0.6

@@ -259,8 +259,14 @@ def _first_ballot_in_one_statement(user, edition: Edition, district: District | 
     )
     if row is None:
         return None
-    ballot = Ballot(pk=row[0], edition=edition, district=district, channel=Channel.ONLINE, receipt_hash=receipt_hash)
-    ballot.created_at = now
+    ballot = Ballot(
+        pk=row[0],
+        edition_id=edition.pk,
+        district_id=district.pk if district else None,
+        channel=Channel.ONLINE,
+        receipt_hash=receipt_hash,
+        created_at=now,
+    )
     return Cast(ballot=ballot, receipt=code)
 
 

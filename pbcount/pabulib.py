@@ -505,7 +505,7 @@ def _first_same(vote: np.ndarray, projects: np.ndarray, values: np.ndarray, leng
     starts = np.cumsum(lengths) - lengths
     position = np.arange(len(vote)) - starts[vote]
     hashes = _ballot_hashes(vote, projects, values, position, lengths)
-    if len(np.unique(hashes)) == len(hashes):
+    if not np.any(np.diff(np.sort(hashes)) == 0):  # (np.unique is ten times slower here)
         return None
     _, first, group = np.unique(hashes, return_index=True, return_inverse=True)
     same = first[group]
@@ -532,9 +532,9 @@ def _ballot_hashes(
     )
     mixed ^= mixed >> np.uint64(31)
     mixed *= np.uint64(0xD6E8FEB86659FD93)
-    hashes = lengths.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
-    np.add.at(hashes, vote, mixed)
-    return hashes
+    sums = np.concatenate((np.zeros(1, dtype=np.uint64), np.cumsum(mixed)))  # a vote's sum: a difference of two
+    ends = np.cumsum(lengths)
+    return sums[ends] - sums[ends - lengths] + lengths.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
 
 
 def _ballot_tuples(rows: np.ndarray, projects: np.ndarray, values: np.ndarray, num_rows: int) -> list[Ballot]:

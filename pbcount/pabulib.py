@@ -1,9 +1,12 @@
 """Read and write pabulib `.pb` files (https://pabulib.org/format): META, PROJECTS and VOTES sections.
 
 Malformed input raises `PabulibError` naming the line; no vote is ever dropped silently. Parsing is fast
-because the VOTES section (the bulk of a file) is split without the csv module when it has no quotes, each
-distinct vote string is parsed and validated once (ballots are interned), points are plain integers and only
-costs and the budget become `Fraction`s.
+because the per-line work is done by C: the csv module reads only META and PROJECTS; the VOTES section (the
+bulk of a file) is read as bytes, NumPy checks its shape and drops the columns the count does not need, one
+split makes the voter ids and votes, and `Counter` finds the distinct votes. Those are parsed all at once in
+NumPy (plain-number project ids and points by `np.fromstring`), merged into the profile by a checked hash, and
+ballot tuples are made only when read. Anything unusual (quotes, odd lines, a bad vote) takes the careful
+csv path, which names the line; points are plain integers and only costs and the budget become `Fraction`s.
 """
 
 from __future__ import annotations

@@ -68,6 +68,9 @@ class Ballots(Sequence[Ballot]):
     def __hash__(self) -> int:
         return hash(self._ballots)
 
+    def __reduce__(self) -> tuple[type, tuple[tuple[Ballot, ...]]]:
+        return tuple, (self._ballots,)  # `build` may be a closure, which pickle cannot store
+
     def __repr__(self) -> str:
         return repr(self._ballots)
 

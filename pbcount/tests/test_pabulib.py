@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 from fractions import Fraction
 from pathlib import Path
 
@@ -284,3 +285,11 @@ def test_plain_big_files_take_the_fast_path(monkeypatch: pytest.MonkeyPatch, vot
         pabulib.parse(_big(vote_type, ids=ids))
         pabulib.parse(_big(vote_type, ids=ids).replace("\n", "\r\n"))
     assert len(columns) == 4 and None not in columns
+
+
+def test_a_parsed_election_pickles():
+    e = pabulib.parse(_big("ordinal"))
+    assert e.profile.counts
+    back = pickle.loads(pickle.dumps(e))
+    assert back == e
+    assert back.profile == e.profile

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import heapq
 import math
+import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -624,6 +625,20 @@ def _add1(d: _Data, election: Election, skip: frozenset[int] = frozenset(), unti
     return run if previous is None else _run_mes(d, b, skip)
 
 
+# add1 outcomes by (id of the election, satisfaction, tie-break), each dropped with its election: `add1` and
+# `add1-greedy` of one election share the add1 run, the slow part (Budapest 2024: seconds).
+_ADD1_RUNS: dict[tuple[int, str, TieBreak], _Run] = {}
+
+
+def _add1_once(d: _Data, election: Election, tie_break: TieBreak) -> _Run:
+    """`_add1`, computed once per election (elections are immutable), satisfaction and tie-break."""
+    key = (id(election), d.sat_name, tie_break)
+    if key not in _ADD1_RUNS:
+        _ADD1_RUNS[key] = _add1(d, election)
+        weakref.finalize(election, _ADD1_RUNS.pop, key, None)
+    return _ADD1_RUNS[key]
+
+
 def equal_shares(
     election: Election,
     *,
@@ -642,7 +657,7 @@ def equal_shares(
     if d.num_voters == 0:
         run = _Run.start(d, Fraction(0))
     elif completion in ("add1", "add1-greedy"):
-        run = _add1(d, election)
+        run = _add1_once(d, election, tie_break)
     else:
         run = _run_mes(d, Fraction(election.int_budget, d.num_voters))
     greedy_sat = "cost" if d.sat_name == "Cost_Sat" else "cardinality"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from fractions import Fraction
 from unittest.mock import patch
 
@@ -248,3 +249,18 @@ def test_hints_skip_most_pricing_on_a_real_election():
         hinted_calls += prices.call_count
         assert hint.chosen == plain.chosen
     assert hinted_calls < plain_calls * 0.6
+
+
+def test_add1_greedy_reuses_the_add1_run_of_the_same_election():
+    e = make_election({"x": 4, "y": 4, "z": 2, "w": 3}, [["x", "z"], ["x"], ["y"], ["y", "w"]], 11)
+    with patch.object(equal_shares_module, "_add1", wraps=equal_shares_module._add1) as add1:
+        plain = equal_shares(e, completion="add1")
+        completed = equal_shares(e, completion="add1-greedy")
+        equal_shares(e, completion="add1", sat="cardinality")
+    assert add1.call_count == 2  # once per satisfaction
+    assert set(plain.winners) <= set(completed.winners)
+    assert plain.params["voter_budget"] == completed.params["voter_budget"]
+    runs = len(equal_shares_module._ADD1_RUNS)
+    del e, add1  # the mock keeps its calls' arguments
+    gc.collect()
+    assert len(equal_shares_module._ADD1_RUNS) == runs - 2

@@ -148,11 +148,16 @@ def _parse(data: bytes) -> Election:
     if found:
         try:
             election = _read(_decode(data[: found.end()]).splitlines(), data[found.end() :])
-        except PabulibError:
+        except (PabulibError, csv.Error):
             election = None
         if election is not None:
             return election
-    election = _read(_decode(data).splitlines(), None)
+    lines = _decode(data).splitlines()
+    try:
+        election = _read(lines, None)
+    except csv.Error as err:  # a quoted field that runs on past the csv module's field size limit
+        odd = next((k + 1 for k, line in enumerate(lines) if line.count('"') % 2), None)
+        raise PabulibError(f"a quoted field does not end ({err})", odd) from None
     assert election is not None
     return election
 

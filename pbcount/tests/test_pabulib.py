@@ -293,3 +293,10 @@ def test_a_parsed_election_pickles():
     back = pickle.loads(pickle.dumps(e))
     assert back == e
     assert back.profile == e.profile
+
+
+def test_a_quote_that_never_ends_is_refused_naming_its_line():
+    text = _big()
+    with pytest.raises(PabulibError, match="quoted field does not end") as info:
+        pabulib.parse(_voter_line(text, 3, 'v3;"10;1') + "x" * 140_000)
+    assert info.value.line == _line_of_voter(text, 3)

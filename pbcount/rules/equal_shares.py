@@ -21,7 +21,8 @@ are computed with NumPy floats; a decision (which project wins a round, whether 
 float margin is below `_EPS` (relative; float error is below 1e-12 here) is re-decided exactly: with integers
 when every paying supporter is surely rich (the common exact tie), else with `Fraction`s from the class tree
 (`_Tree`), built only then. The add1 loop skips stretches of budgets at which the outcome cannot change (see
-`_certify`).
+`_certify`), hands each run the previous one as a hint (see `_run_mes`), and is run once per election for
+`add1` and `add1-greedy` (see `_add1_once`).
 """
 
 from __future__ import annotations

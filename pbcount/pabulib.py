@@ -20,7 +20,7 @@ import operator
 import os
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
 from functools import cached_property
 from typing import Any
@@ -252,19 +252,23 @@ class _LazyRows(Sequence[list[str]]):
         return self.lines[i].split(";")
 
 
+# Joins a vote and its points into one field on the fast path (a control character no plain section holds).
+_GLUE = "\x1f"
+
 # Besides "\n" and "\r\n", str.splitlines() breaks lines at these; a VOTES section with one takes the careful path.
 _ODD_LINE_BREAKS = (b"\x0b", b"\x0c", b"\x1c", b"\x1d", b"\x1e", b"\xc2\x85", b"\xe2\x80\xa8", b"\xe2\x80\xa9")
 
 
-def _plain_columns(block: bytes, width: int, needed: int) -> tuple[list[str], _LazyRows] | None:
-    """The first `needed` columns of every VOTES line as one flat list (column c is `fields[c::needed]`), and the
-    whole lines for later; or None unless the section is plain: no quotes, no blank or odd lines, `width` fields
-    on every line. NumPy finds every ";" and line break at once and drops the columns the count does not need
-    (age, sex, ...) before any string is made."""
+def _plain_columns(block: bytes, width: int, needed: int, glue: int) -> tuple[list[str], _LazyRows] | None:
+    """The first `needed` columns of every VOTES line as one flat list, and the whole lines for later; or None
+    unless the section is plain: no quotes, no blank or odd lines, `width` fields on every line. Column `glue`
+    (if not -1) and the next one stay one field, joined by _GLUE: one string for a vote and its points. NumPy
+    finds every ";" and line break at once and drops the columns the count does not need (age, sex, ...)
+    before any string is made."""
     if not block.endswith(b"\n"):
         block += b"\n"
     # A one-byte search is a fast memchr; the longer marks are only looked for if their first byte occurs.
-    if b'"' in block or any(mark[:1] in block and mark in block for mark in _ODD_LINE_BREAKS):
+    if any(mark[:1] in block and mark in block for mark in (b'"', _GLUE.encode(), *_ODD_LINE_BREAKS)):
         return None
     raw = np.frombuffer(block, dtype=np.uint8)
     breaks = np.flatnonzero(raw == ord("\n"))
@@ -279,8 +283,12 @@ def _plain_columns(block: bytes, width: int, needed: int) -> tuple[list[str], _L
     crlf = b"\r" in block
     if crlf and (np.count_nonzero(raw == ord("\r")) != num_lines or np.any(raw[breaks - 1] != ord("\r"))):
         return None
+    if glue >= 0:
+        raw = raw.copy()
+        raw[semicolons[:, glue]] = ord(_GLUE)
     if needed == width:  # whole lines, without "\r"
-        text = _decode(block.replace(b"\r", b"") if crlf else block).replace("\n", ";")
+        kept = raw.tobytes() if glue >= 0 else block
+        text = _decode(kept.replace(b"\r", b"") if crlf else kept).replace("\n", ";")
     else:  # each line up to the ";" after its last needed field
         starts = np.concatenate(([0], breaks[:-1] + 1))
         ends = semicolons[:, needed - 1] + 1
@@ -305,13 +313,17 @@ def _votes(
     limits = _Limits(meta, offset)
     width = len(header)
     needed = max(id_col, vote_col, points_col) + 1
-    plain = _plain_columns(section, width, needed) if isinstance(section, bytes) else None
+    glue = vote_col if points_col == vote_col + 1 else -1
+    plain = _plain_columns(section, width, needed, glue) if isinstance(section, bytes) else None
+    keys: list[Any]  # each voter's vote: a string, with its points joined by _GLUE or paired in a tuple
     if plain is not None:
         fields, full_rows = plain
         line_of: Sequence[int] = range(offset + 1, offset + 1 + len(full_rows))
-        ids = fields[id_col::needed]
-        votes = fields[vote_col::needed]
-        points = fields[points_col::needed] if points_col >= 0 else []
+        columns = needed - (glue >= 0)
+        ids = fields[id_col::columns]
+        keys = fields[vote_col::columns]
+        if points_col >= 0 and glue < 0:
+            keys = list(zip(keys, fields[points_col::columns], strict=True))
     else:
         lines = _decode(section).splitlines() if isinstance(section, bytes) else section
         rows, line_of = _split_votes(lines, offset)
@@ -324,8 +336,9 @@ def _votes(
             line_of = [line_of[k] for k in keep]
         full_rows = rows
         ids = list(map(operator.itemgetter(id_col), rows))
-        votes = list(map(operator.itemgetter(vote_col), rows))
-        points = list(map(operator.itemgetter(points_col), rows)) if points_col >= 0 else []
+        keys = list(map(operator.itemgetter(vote_col), rows))
+        if points_col >= 0:
+            keys = list(zip(keys, map(operator.itemgetter(points_col), rows), strict=True))
 
     if any(c in "".join(ids) for c in " \t"):
         ids = [vid.strip() for vid in ids]
@@ -336,22 +349,21 @@ def _votes(
                 raise PabulibError(f"duplicate voter_id {vid!r}", line_of[k])
             seen.add(vid)
 
-    def keys() -> Iterable[Any]:
-        return votes if points_col < 0 else zip(votes, points, strict=True)
-
-    key_counts = Counter(keys())  # distinct votes in first-seen order, with multiplicities
+    key_counts = Counter(keys)  # distinct votes in first-seen order, with multiplicities
     distinct = list(key_counts)
-    if points_col < 0:
-        entries = _entries(distinct, None, vote_type, index, limits)
-    else:
-        entries = _entries(*map(list, zip(*distinct, strict=True)), vote_type, index, limits) if distinct else None
+    votes: list[str] = distinct
+    points: list[str] | None = None
+    if points_col >= 0:
+        pairs = [key.split(_GLUE) for key in distinct] if distinct and isinstance(distinct[0], str) else distinct
+        votes, points = [vote for vote, _ in pairs], [pts for _, pts in pairs]
+    entries = _entries(votes, points, vote_type, index, limits) if distinct else None
     if entries is None:
-        entries = _careful_entries(distinct, list(keys()), line_of, vote_type, index, limits)
+        entries = _careful_entries(votes, points, lambda d: line_of[keys.index(distinct[d])], vote_type, index, limits)
     profile, string_row = _profile(*entries, list(key_counts.values()), len(index))
 
     def ballots() -> Sequence[Ballot]:
         row_of = dict(zip(distinct, string_row.tolist(), strict=True))
-        return list(map(profile.ballots.__getitem__, map(row_of.__getitem__, keys())))
+        return list(map(profile.ballots.__getitem__, map(row_of.__getitem__, keys)))
 
     extra = [i for i in range(width) if i not in (id_col, vote_col, points_col)]
     return Voters(ids, Ballots(len(ids), ballots), [header[i] for i in extra], full_rows, extra, profile)
@@ -459,25 +471,24 @@ def _numbers(texts: list[str], total: int, canonical: bool) -> np.ndarray | None
 
 
 def _careful_entries(
-    distinct: list[Any],
-    keys: list[Any],
-    line_of: Sequence[int],
+    votes: list[str],
+    points: list[str] | None,
+    line_of: Callable[[int], int],
     vote_type: str,
     index: Mapping[str, int],
     limits: _Limits,
 ) -> _Entries:
-    """Like `_entries`, one vote at a time, naming the line of the first bad vote."""
+    """Like `_entries`, one vote at a time, naming the line (`line_of` the vote's number) of the first bad one."""
     pairs = [(i, 1) for i in range(len(index))]
     ballots = []
-    for key in distinct:
-        vote, points = (key, "") if isinstance(key, str) else key
+    for k, vote in enumerate(votes):
         try:
-            ballot = _ballot(vote, points, vote_type, index, pairs)
+            ballot = _ballot(vote, "" if points is None else points[k], vote_type, index, pairs)
             problem = limits.check(vote_type, ballot)
         except _BallotError as err:
             problem = str(err)
         if problem:
-            raise PabulibError(problem, line_of[keys.index(key)])
+            raise PabulibError(problem, line_of(k))
         ballots.append(ballot)
     lengths = np.fromiter(map(len, ballots), dtype=np.int64, count=len(ballots))
     flat = np.fromiter(itertools.chain.from_iterable(itertools.chain.from_iterable(ballots)), dtype=np.int64)

@@ -300,3 +300,16 @@ def test_a_quote_that_never_ends_is_refused_naming_its_line():
     with pytest.raises(PabulibError, match="quoted field does not end") as info:
         pabulib.parse(_voter_line(text, 3, 'v3;"10;1') + "x" * 140_000)
     assert info.value.line == _line_of_voter(text, 3)
+
+
+def test_points_before_the_vote_or_a_unit_separator_in_a_column_read_the_same():
+    text = _big("cumulative")
+    expected = pabulib.parse(text)
+    lines = text.splitlines()
+    header = lines.index("voter_id;vote;points;age")
+    swapped = [";".join([f[0], f[2], f[1], f[3]]) for f in (line.split(";") for line in lines[header:])]
+    assert pabulib.parse("\n".join(lines[:header] + swapped)) == expected
+    before, _, _ = lines[_line_of_voter(text, 4) - 1].rpartition(";")
+    odd = pabulib.parse(_voter_line(text, 4, f"{before};\x1f"))  # the fast path's separator: the csv path reads it
+    assert odd.voters[4].extra == {"age": "\x1f"}
+    assert odd.profile == expected.profile

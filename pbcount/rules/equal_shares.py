@@ -372,8 +372,11 @@ def _run_mes(d: _Data, b: Fraction, skip: frozenset[int] = frozenset(), hint: _R
 
     def floor(p: int) -> float:
         """A lower bound of p's price now, from the hint's marks."""
-        prices = [price - extra(p) / sat for k, price, sat in hint.price_marks.get(p, ()) if k <= matched]
-        return max(prices, default=0.0) * (1 - 2 * _EPS)
+        marks = hint.price_marks.get(p)
+        if not marks:
+            return 0.0
+        more = extra(p)
+        return max((price - more / sat for k, price, sat in marks if k <= matched), default=0.0) * (1 - 2 * _EPS)
 
     rnd = 0
     while heap:
@@ -439,12 +442,16 @@ def _carry_marks(run: _Run, hint: _Run, matched: int, extra: Callable[[int], flo
         if k <= matched and p not in run.money_marks:
             run.money_marks[p] = (k, money + extra(p))
     for p, marks in hint.price_marks.items():
-        carried = [(k, price - extra(p) / sat, sat) for k, price, sat in marks if k <= matched]
-        kept: list[tuple[int, float, float]] = []
-        for mark in sorted(carried + run.price_marks.get(p, []), key=lambda m: (m[0], -m[1])):
-            if not kept or mark[1] > kept[-1][1]:
-                kept.append(mark)
-        run.price_marks[p] = kept
+        more = extra(p)
+        carried = [(k, price - more / sat, sat) for k, price, sat in marks if k <= matched]
+        own = run.price_marks.get(p)
+        if own:
+            kept: list[tuple[int, float, float]] = []
+            for mark in sorted(carried + own, key=lambda m: (m[0], -m[1])):
+                if not kept or mark[1] > kept[-1][1]:
+                    kept.append(mark)
+            carried = kept
+        run.price_marks[p] = carried
 
 
 def _charge(run: _Run, p: int, rho: float, decides: bool = True) -> None:

@@ -4,10 +4,11 @@ Voters earn virtual money continuously; a project is bought as soon as its suppo
 spreading the load so that the new load of every supporter is (their current loads + cost) / supporters.
 The rule stops at the first round whose best project (or any project tied with it) does not fit.
 
-Speed: a ballot's load only ever equals the load set by the last bought project it approves, so loads are
-kept as "levels": `counts[p, k]` = supporters of project p currently at level k (integers, NumPy). Each
-round computes every project's new load in floats, then recomputes the near-minimal ones exactly with
-Fractions: the decision (which project, ties, stop) is exact.
+Speed: a ballot's load only ever equals the load set by the last bought project it approves, so each distinct
+ballot keeps the index of that "level". Each project's supporters' total load is kept in floats and updated
+with one product over the ballots that move to the new level; every round the near-minimal projects' loads
+are recomputed exactly with Fractions (their supporters counted per level): the decision (which project,
+ties, stop) is exact.
 """
 
 from __future__ import annotations
@@ -17,10 +18,10 @@ from fractions import Fraction
 
 import numpy as np
 
-from pbcount.election import Election, Outcome, ProjectResult, Reason, build_outcome, votes_per_project
+from pbcount.election import Election, Outcome, ProjectResult, Reason, build_outcome
 from pbcount.tiebreak import PABUTOOLS, TieBreak
 
-# Relative slack for the float pre-selection; float error here is below 1e-12, so nothing is missed.
+# Relative slack for the float pre-selection; float error here is below 1e-11, so nothing is missed.
 _SLACK = 1e-9
 
 
@@ -29,27 +30,24 @@ def phragmen(election: Election, *, tie_break: TieBreak = PABUTOOLS) -> Outcome:
     if election.vote_type != "approval":
         raise ValueError(f"phragmen needs approval ballots, not {election.vote_type}")
     projects = election.projects
-    n = len(projects)
-    prof = election.profile
-    approvals = prof.approvals
-    # Supporters per ballot row as floats so products run on BLAS; they are integers far below 2**53.
-    weighted = approvals * prof.weights[:, None].astype(np.float64)
-    votes = votes_per_project(election)
+    ballots = _Ballots(election)
+    votes = ballots.votes
     ranks = tie_break.ranks(election)
     costs_f = np.array([float(p.cost) for p in projects])
     votes_f = np.array(votes, dtype=np.float64)
 
     levels = [Fraction(0)]  # load of each level; level 0 = nobody paid yet
-    levels_f = np.zeros(n + 1)  # the same as floats; at most one new level per bought project
-    ballot_level = np.zeros(len(prof.ballots), dtype=np.int64)
-    counts = np.zeros((n, n + 1))  # counts[p, k]: supporters of p whose load is level k
-    counts[:, 0] = votes
+    ballot_level = np.zeros(len(ballots.weights), dtype=np.int64)
+    ballot_load_f = np.zeros(len(ballots.weights))  # levels[ballot_level] as floats
+    paid_f = np.zeros(len(projects))  # total load of each project's supporters, as floats
 
     results: dict[int, ProjectResult] = {}
-    active = np.zeros(n, dtype=bool)
+    contending = np.zeros(len(projects), dtype=bool)  # active and supported (else the load is infinite)
+    active: list[int] = []
     for i, p in enumerate(projects):
         if p.cost <= election.budget:
-            active[i] = True
+            active.append(i)
+            contending[i] = votes[i] > 0
         else:
             results[i] = _result(election, i, votes, Reason.DID_NOT_FIT, available=election.budget, needed=p.cost)
     chosen: list[int] = []
@@ -58,31 +56,27 @@ def phragmen(election: Election, *, tie_break: TieBreak = PABUTOOLS) -> Outcome:
 
     def exact_load(i: int) -> Fraction:
         # Summed over a common denominator: one gcd instead of one per level, as Fraction addition would do.
-        row = counts[i, : len(levels)]
-        used = [(int(row[k]), levels[k]) for k in np.flatnonzero(row)]
-        den = math.lcm(*(level.denominator for _, level in used)) if used else 1
+        used = [(int(c), levels[k]) for k, c in enumerate(ballots.per_level(i, ballot_level, len(levels))) if c]
+        den = math.lcm(*(level.denominator for _, level in used))
         paid = sum(c * level.numerator * (den // level.denominator) for c, level in used)
         cost = projects[i].cost
         return Fraction(paid * cost.denominator + cost.numerator * den, den * cost.denominator * votes[i])
 
-    while active.any():
+    while active:
         rnd += 1
-        cand = np.flatnonzero(active)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            load_f = (counts[cand, : len(levels)] @ levels_f[: len(levels)] + costs_f[cand]) / votes_f[cand]
-        load_f[votes_f[cand] == 0] = np.inf
+        load_f = np.divide(paid_f + costs_f, votes_f, out=np.full(len(projects), np.inf), where=contending)
         best_f = load_f.min()
-        if np.isinf(best_f):
+        if best_f == np.inf:
             # Only unsupported projects remain: pabutools gives them infinite load, all tied.
-            best, tied = None, [int(i) for i in cand]
+            best, tied = None, active
         else:
-            near = cand[load_f <= best_f * (1 + _SLACK) + _SLACK]
-            exact = {int(i): exact_load(int(i)) for i in near}
+            near = np.flatnonzero(load_f <= best_f * (1 + _SLACK) + _SLACK).tolist()
+            exact = {i: exact_load(i) for i in near}
             best = min(exact.values())
             tied = [i for i, v in exact.items() if v == best]
         if any(spent + projects[i].cost > election.budget for i in tied):
             left = election.budget - spent
-            for i in map(int, cand):
+            for i in active:
                 if i in tied and spent + projects[i].cost > election.budget:
                     results[i] = _result(
                         election, i, votes, Reason.DID_NOT_FIT, round=rnd, available=left, needed=projects[i].cost
@@ -102,27 +96,45 @@ def phragmen(election: Election, *, tie_break: TieBreak = PABUTOOLS) -> Outcome:
         )
         chosen.append(pick)
         spent += projects[pick].cost
-        active[pick] = False
+        active.remove(pick)
+        contending[pick] = False
         if best is not None:
-            _raise_level(approvals, weighted, ballot_level, counts, pick, len(levels))
-            levels_f[len(levels)] = float(best)
+            rows = ballots.supporters(pick)
+            new_f = float(best)
+            paid_f += (new_f - ballot_load_f[rows]) @ ballots.weighted[rows]
+            ballot_load_f[rows] = new_f
+            ballot_level[rows] = len(levels)
             levels.append(best)
     return build_outcome(election, "phragmen", chosen, results, {"tie_break": tie_break.describe()})
 
 
-def _raise_level(
-    approvals: np.ndarray, weighted: np.ndarray, ballot_level: np.ndarray, counts: np.ndarray, pick: int, new: int
-) -> None:
-    """Move every ballot approving `pick` to level `new`, updating the per-project level counts."""
-    rows = np.flatnonzero(approvals[:, pick])
-    order = np.argsort(ballot_level[rows], kind="stable")
-    rows = rows[order]
-    old = ballot_level[rows]
-    starts = np.flatnonzero(np.concatenate(([True], old[1:] != old[:-1])))
-    moving = weighted[rows]
-    counts[:, old[starts]] -= np.add.reduceat(moving, starts, axis=0).T
-    counts[:, new] += moving.sum(axis=0)
-    ballot_level[rows] = new
+class _Ballots:
+    """The distinct ballots as a (ballots x projects) matrix of multiplicities, and each project's supporters.
+
+    Floats so that products run on BLAS; the multiplicities are integers far below 2**53, so sums are exact.
+    """
+
+    def __init__(self, election: Election) -> None:
+        prof = election.profile
+        rows, idx, _ = prof.entries
+        n = len(election.projects)
+        self.weights = prof.weights.astype(np.float64)
+        self.weighted = np.zeros((len(self.weights), n))
+        self.weighted[rows, idx] = self.weights[rows]
+        self.votes: list[int] = np.bincount(idx, weights=self.weights[rows], minlength=n).astype(np.int64).tolist()
+        # Entries grouped by project (a stable radix sort on small integers): supporters are then slices.
+        by_project = np.argsort(idx.astype(np.int16 if n < 2**15 else np.int64), kind="stable")
+        self._rows = rows[by_project]
+        self._bounds = np.concatenate(([0], np.cumsum(np.bincount(idx, minlength=n)))).tolist()
+
+    def supporters(self, i: int) -> np.ndarray:
+        """Rows of the ballots approving project i, ascending."""
+        return self._rows[self._bounds[i] : self._bounds[i + 1]]
+
+    def per_level(self, i: int, ballot_level: np.ndarray, num_levels: int) -> list[float]:
+        """Supporters of project i at each level (whole numbers)."""
+        rows = self.supporters(i)
+        return np.bincount(ballot_level[rows], weights=self.weights[rows], minlength=num_levels).tolist()
 
 
 def _result(election: Election, i: int, votes: list[int], reason: Reason, **numbers: object) -> ProjectResult:

@@ -641,12 +641,27 @@ def read(path: str | os.PathLike[str]) -> Election:
     """Read a `.pb` file (UTF-8, a byte-order mark is allowed)."""
     with open(path, "rb") as f:
         data = f.read().removeprefix(b"\xef\xbb\xbf")
-    if not data.isascii():
-        try:
-            data.decode("utf-8")
-        except UnicodeDecodeError as err:
-            raise PabulibError(f"not UTF-8 text (byte {err.start})", None, os.path.basename(path)) from None
+    bad = _first_non_utf8(data)
+    if bad is not None:
+        raise PabulibError(f"not UTF-8 text (byte {bad})", None, os.path.basename(path))
     return _parse_bytes(data, os.path.basename(path))
+
+
+def _first_non_utf8(data: bytes, piece: int = 2**16) -> int | None:
+    """The offset of the first byte that is not UTF-8, or None. Only pieces with a non-ASCII byte are decoded
+    (a check for ASCII is many times faster): often just the project names. Pieces end after a line break, which
+    is never inside a UTF-8 character."""
+    start = 0
+    while start < len(data):
+        end = data.find(b"\n", start + piece) + 1 or len(data)
+        chunk = data[start:end]
+        if not chunk.isascii():
+            try:
+                chunk.decode("utf-8")
+            except UnicodeDecodeError as err:
+                return start + err.start
+        start = end
+    return None
 
 
 def dumps(election: Election) -> str:

@@ -313,3 +313,18 @@ def test_points_before_the_vote_or_a_unit_separator_in_a_column_read_the_same():
     odd = pabulib.parse(_voter_line(text, 4, f"{before};\x1f"))  # the fast path's separator: the csv path reads it
     assert odd.voters[4].extra == {"age": "\x1f"}
     assert odd.profile == expected.profile
+
+
+@pytest.mark.parametrize("where", [10, 70_000, 200_000])
+def test_non_utf8_byte_is_named_wherever_it_is(tmp_path: Path, where: int) -> None:
+    lines = ["META", "key;value", "budget;10", "vote_type;approval", "PROJECTS", "project_id;cost;name", "1;5;Łąka"]
+    lines += ["VOTES", "voter_id;vote"] + [f"v{k};1" for k in range(30_000)]
+    data = bytearray("\n".join(lines).encode())
+    data[where : where + 1] = b"\xff"
+    path = tmp_path / "bad.pb"
+    path.write_bytes(bytes(data))
+    with pytest.raises(PabulibError, match=rf"not UTF-8 text \(byte {where}\)"):
+        pabulib.read(path)
+    with pytest.raises(UnicodeDecodeError) as err:
+        bytes(data).decode("utf-8")
+    assert err.value.start == where

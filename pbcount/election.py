@@ -175,6 +175,11 @@ class Profile:
         rows = np.repeat(np.arange(len(self.ballots), dtype=np.int64), lengths)
         return rows, pairs[:, 0].copy(), pairs[:, 1].copy()
 
+    @cached_property
+    def lengths(self) -> np.ndarray:
+        """Number of entries of each ballot, from `entries`: the ballot tuples need not be made."""
+        return np.bincount(self.entries[0], minlength=len(self.ballots))
+
     def project_sums(self, values: np.ndarray) -> list[int]:
         """Exact per-project sums of `values` (one per entry) times the ballot multiplicities."""
         rows, idx, _ = self.entries

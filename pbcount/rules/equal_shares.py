@@ -94,8 +94,7 @@ def _prepare(election: Election, sat: str, tie_break: TieBreak) -> _Data:
     prof = election.profile
     rows, idx, values = prof.entries
     if election.vote_type == "ordinal":
-        lengths = np.fromiter(map(len, prof.ballots), dtype=np.int64, count=len(prof.ballots))
-        units = lengths[rows] - 1 - values
+        units = prof.lengths[rows] - 1 - values
         sat_name = "Additive_Borda_Sat"
     elif election.vote_type in ("cumulative", "scoring"):
         units = values

@@ -37,7 +37,7 @@ def satisfaction_totals(election: Election, sat: str = "cost") -> list[int]:
         if sat == "cost":
             top = np.full(len(prof.ballots), election.max_length or len(election.projects), dtype=np.int64)
         else:
-            top = np.fromiter(map(len, prof.ballots), dtype=np.int64, count=len(prof.ballots)) - 1
+            top = prof.lengths - 1
         values = top[rows] - values
     return prof.project_sums(values)
 

@@ -12,6 +12,7 @@ As in pabutools, a project nobody supports still ranks (with density 0) and is f
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 
 import numpy as np
@@ -43,19 +44,24 @@ def satisfaction_totals(election: Election, sat: str = "cost") -> list[int]:
 
 
 def _order(election: Election, totals: list[int], per_cost: bool, tie_break: TieBreak) -> list[int]:
-    """Project indices best first, with pabutools' density semantics (an unsupported project has density 0)."""
-    ranks = tie_break.ranks(election)
+    """Project indices best first, with pabutools' density semantics (an unsupported project has density 0).
 
-    def key(i: int) -> tuple[int, Fraction, int]:
-        cost = election.projects[i].cost
+    Densities are compared as exact integers, scaled by the lcm of the costs' numerators: cheaper than Fractions.
+    """
+    ranks = tie_break.ranks(election)
+    costs = [p.cost for p in election.projects]
+    scale = math.lcm(*(c.numerator for c in costs if c)) if per_cost else 1
+
+    def key(i: int) -> tuple[int, int, int]:
+        cost = costs[i]
         if totals[i] <= 0:
-            return (1, Fraction(0), ranks[i])
+            return (1, 0, ranks[i])
         if not per_cost:
             # Cost_Sat: satisfaction totals[i] * cost, so a free project gives no satisfaction at all.
-            return (1, -Fraction(totals[i]) if cost > 0 else Fraction(0), ranks[i])
-        if cost == 0:
-            return (0, Fraction(0), ranks[i])  # infinite density: first
-        return (1, -Fraction(totals[i], 1) / cost, ranks[i])
+            return (1, -totals[i] if cost else 0, ranks[i])
+        if not cost:
+            return (0, 0, ranks[i])  # infinite density: first
+        return (1, -totals[i] * cost.denominator * (scale // cost.numerator), ranks[i])
 
     return sorted(range(len(election.projects)), key=key)
 

@@ -159,7 +159,14 @@ class Profile:
     @cached_property
     def weights(self) -> np.ndarray:
         """Multiplicities as an int64 array, aligned with `ballots`."""
-        return np.asarray(self.counts, dtype=np.int64)
+        return np.fromiter(self.counts, dtype=np.int64, count=len(self.counts))  # (faster than np.asarray)
+
+    @cached_property
+    def votes(self) -> tuple[int, ...]:
+        """Ballots mentioning each project: one float `bincount`, exact as its sums stay far below 2**53."""
+        rows, idx, _ = self.entries
+        sums = np.bincount(idx, weights=self.weights[rows], minlength=self.num_projects)
+        return tuple(sums.astype(np.int64).tolist())
 
     @cached_property
     def entries(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -418,8 +425,7 @@ def format_number(x: Fraction) -> str:
 
 def votes_per_project(election: Election) -> list[int]:
     """Number of ballots mentioning each project (computed on the merged profile)."""
-    prof = election.profile
-    return prof.project_sums(np.ones(len(prof.entries[0]), dtype=np.int64))
+    return list(election.profile.votes)
 
 
 def build_outcome(

@@ -32,6 +32,8 @@ def satisfaction_totals(election: Election, sat: str = "cost") -> list[int]:
     if sat not in SATS:
         raise ValueError(f"sat must be one of {', '.join(SATS)}, not {sat!r}")
     prof = election.profile
+    if election.vote_type == "approval":
+        return list(prof.votes)
     rows, _, values = prof.entries
     if election.vote_type == "ordinal":
         # values are rank positions; the score is top - position per entry.

@@ -127,7 +127,7 @@ class _Ballots:
         rows, idx, _ = prof.entries  # entries ordered by ballot
         num_ballots, n = len(prof.weights), len(election.projects)
         self.weights = prof.weights.astype(np.float64)  # integers far below 2**53: float sums of them are exact
-        self.votes: list[int] = np.bincount(idx, weights=self.weights[rows], minlength=n).astype(np.int64).tolist()
+        self.votes = list(prof.votes)
         self._by_project = np.zeros((n, num_ballots), dtype=bool)  # a project's supporters in one contiguous row
         self._by_project.ravel()[idx * num_ballots + rows] = True
         if num_ballots * n <= _SMALL:

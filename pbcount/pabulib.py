@@ -52,6 +52,8 @@ class PabulibError(ValueError):
 
 def _number(text: str, what: str, line: int | None) -> Fraction:
     value = text.strip().replace(",", ".")
+    if value.isascii() and value.isdigit():  # most costs: a few times faster than Fraction's parse of the text
+        return Fraction(int(value))
     try:
         return Fraction(value)
     except (ValueError, ZeroDivisionError):

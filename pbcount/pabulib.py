@@ -322,8 +322,8 @@ def _votes(
         fields, full_rows = plain
         line_of: Sequence[int] = range(offset + 1, offset + 1 + len(full_rows))
         columns = needed - (glue >= 0)
-        ids = fields[id_col::columns]
-        keys = fields[vote_col::columns]
+        # (points glued to their vote are not a field of their own: the columns after them move up one)
+        ids, keys = (fields[col - (0 <= glue < col) :: columns] for col in (id_col, vote_col))
         if points_col >= 0 and glue < 0:
             keys = list(zip(keys, fields[points_col::columns], strict=True))
     else:

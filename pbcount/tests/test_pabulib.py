@@ -328,3 +328,14 @@ def test_non_utf8_byte_is_named_wherever_it_is(tmp_path: Path, where: int) -> No
     with pytest.raises(UnicodeDecodeError) as err:
         bytes(data).decode("utf-8")
     assert err.value.start == where
+
+
+@pytest.mark.parametrize("header", ["vote;points;voter_id", "points;voter_id;vote", "voter_id;vote;points"])
+def test_votes_columns_in_any_order(header: str):
+    rows = [{"voter_id": "a", "vote": "1,2", "points": "1,2"}, {"voter_id": "b", "vote": "2", "points": "3"}]
+    rows.append({"voter_id": "c", "vote": "1", "points": "1"})
+    columns = header.split(";")
+    text = "META\nkey;value\nbudget;10\nvote_type;cumulative\nPROJECTS\nproject_id;cost\n1;5\n2;5\nVOTES\n"
+    text += header + "\n" + "".join(";".join(row[c] for c in columns) + "\n" for row in rows)
+    e = pabulib.parse(text)
+    assert [(v.id, v.ballot) for v in e.voters] == [("a", ((0, 1), (1, 2))), ("b", ((1, 3),)), ("c", ((0, 1),))]

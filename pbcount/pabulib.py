@@ -457,6 +457,11 @@ def _numbers(texts: list[str], total: int, canonical: bool) -> np.ndarray | None
     joined = ",".join(filter(None, texts))
     if not joined.isascii():
         return None
+    width = joined.find(",") if total > 1 else len(joined)
+    if 1 <= width <= 18 and len(joined) + 1 == total * (width + 1):
+        numbers = _same_width_numbers(joined, total, width, canonical)
+        if numbers is not None:
+            return numbers
     raw = np.frombuffer(joined.encode(), dtype=np.uint8)
     commas = np.flatnonzero(raw == ord(","))
     sizes = np.diff(commas, prepend=-1, append=len(raw)) - 1  # digits of each number
@@ -470,6 +475,18 @@ def _numbers(texts: list[str], total: int, canonical: bool) -> np.ndarray | None
     if canonical and np.any((sizes > 1) & (raw[np.concatenate(([0], commas + 1))] == ord("0"))):
         return None
     return np.fromstring(joined, dtype=np.int64, sep=",")
+
+
+def _same_width_numbers(joined: str, total: int, width: int, canonical: bool) -> np.ndarray | None:
+    """`_numbers` when they may all have `width` digits (project ids often do): the text is then a grid of
+    digits with a column of commas, whose rows are summed with powers of ten; None if it is not."""
+    grid = np.frombuffer((joined + ",").encode(), dtype=np.uint8).reshape(total, width + 1)
+    digits = grid[:, :width] - np.uint8(ord("0"))  # a byte that is not a digit wraps to 10 or more
+    if np.any(grid[:, width] != ord(",")) or np.any(digits >= 10):
+        return None
+    if canonical and width > 1 and not digits[:, 0].all():
+        return None
+    return digits @ 10 ** np.arange(width - 1, -1, -1, dtype=np.int64)
 
 
 def _careful_entries(

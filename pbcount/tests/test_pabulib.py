@@ -339,3 +339,23 @@ def test_votes_columns_in_any_order(header: str):
     text += header + "\n" + "".join(";".join(row[c] for c in columns) + "\n" for row in rows)
     e = pabulib.parse(text)
     assert [(v.id, v.ballot) for v in e.voters] == [("a", ((0, 1), (1, 2))), ("b", ((1, 3),)), ("c", ((0, 1),))]
+
+
+@pytest.mark.parametrize(
+    ("texts", "canonical", "expected"),
+    [
+        (["12,34", "56"], True, [12, 34, 56]),
+        (["1,2", "", "3"], True, [1, 2, 3]),
+        (["12,345"], True, [12, 345]),
+        (["999999999999999999,123456789012345678"], True, [999999999999999999, 123456789012345678]),
+        (["07,12"], False, [7, 12]),
+        (["07,12"], True, None),
+        (["12,3a"], True, None),
+        ([",12"], True, None),
+        (["1,,2"], True, None),
+    ],
+)
+def test_numbers_of_the_same_width_or_not(texts: list[str], canonical: bool, expected: list[int] | None):
+    total = sum(text.count(",") + 1 for text in texts if text)
+    numbers = pabulib._numbers(texts, total, canonical)
+    assert (numbers if numbers is None else numbers.tolist()) == expected

@@ -359,3 +359,14 @@ def test_numbers_of_the_same_width_or_not(texts: list[str], canonical: bool, exp
     total = sum(text.count(",") + 1 for text in texts if text)
     numbers = pabulib._numbers(texts, total, canonical)
     assert (numbers if numbers is None else numbers.tolist()) == expected
+
+
+@pytest.mark.parametrize("second_id", [" a", "a\t", "b "])
+def test_voter_ids_are_read_without_surrounding_blanks(second_id: str):
+    text = "META\nkey;value\nbudget;10\nvote_type;approval\nPROJECTS\nproject_id;cost\n1;5\nVOTES\nvoter_id;vote\n"
+    text += f"a;1\n{second_id};1\n"
+    if second_id.strip() == "a":
+        with pytest.raises(PabulibError, match="line 11: duplicate voter_id 'a'"):
+            pabulib.parse(text)
+    else:
+        assert [v.id for v in pabulib.parse(text).voters] == ["a", "b"]

@@ -57,7 +57,7 @@ def phragmen(election: Election, *, tie_break: TieBreak = PABUTOOLS) -> Outcome:
         else:
             results[i] = _result(election, i, votes, Reason.DID_NOT_FIT, available=election.budget, needed=p.cost)
     chosen: list[int] = []
-    spent = Fraction(0)
+    left = election.budget
     rnd = 0
 
     def exact_load(i: int, supporter_levels: np.ndarray) -> Fraction:
@@ -85,10 +85,9 @@ def phragmen(election: Election, *, tie_break: TieBreak = PABUTOOLS) -> Outcome:
                 exact = {i: exact_load(i, ballot_level[ballots.supporters(i)]) for i in tied}
                 best = min(exact.values())
                 tied = [i for i, v in exact.items() if v == best]
-        if any(spent + projects[i].cost > election.budget for i in tied):
-            left = election.budget - spent
+        if any(projects[i].cost > left for i in tied):
             for i in active:
-                if i in tied and spent + projects[i].cost > election.budget:
+                if i in tied and projects[i].cost > left:
                     results[i] = _result(
                         election, i, votes, Reason.DID_NOT_FIT, round=rnd, available=left, needed=projects[i].cost
                     )
@@ -102,11 +101,11 @@ def phragmen(election: Election, *, tie_break: TieBreak = PABUTOOLS) -> Outcome:
             votes,
             Reason.SELECTED,
             round=rnd,
-            available=election.budget - spent,
+            available=left,
             needed=projects[pick].cost,
         )
         chosen.append(pick)
-        spent += projects[pick].cost
+        left -= projects[pick].cost
         active.remove(pick)
         if contending[pick]:
             contending[pick] = False
@@ -136,7 +135,7 @@ class _Ballots:
         else:
             self._by_ballot = None
             self._projects = idx
-            self._lengths = np.bincount(rows, minlength=num_ballots)
+            self._lengths = prof.lengths
             self._starts = np.cumsum(self._lengths) - self._lengths
 
     def supporters(self, i: int) -> np.ndarray:

@@ -370,3 +370,23 @@ def test_voter_ids_are_read_without_surrounding_blanks(second_id: str):
             pabulib.parse(text)
     else:
         assert [v.id for v in pabulib.parse(text).voters] == ["a", "b"]
+
+
+@pytest.mark.parametrize(
+    ("ids", "duplicate"),
+    [
+        (["1", "2", "3"], None),
+        (["3", "1", "2"], None),
+        (["7", "07", "70"], None),
+        (["5", "12", "5"], "5"),
+        (["1", "2", "2"], "2"),
+    ],
+)
+def test_plain_number_voter_ids_repeat_only_as_the_same_text(ids: list[str], duplicate: str | None):
+    text = "META\nkey;value\nbudget;10\nvote_type;approval\nPROJECTS\nproject_id;cost\n1;5\nVOTES\nvoter_id;vote\n"
+    text += "".join(f"{vid};1\n" for vid in ids)
+    if duplicate is None:
+        assert [v.id for v in pabulib.parse(text).voters] == ids
+    else:
+        with pytest.raises(PabulibError, match=f"line 12: duplicate voter_id '{duplicate}'"):
+            pabulib.parse(text)

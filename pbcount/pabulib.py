@@ -346,7 +346,7 @@ def _votes(
     blanks = not isinstance(section, bytes) or b" " in section or b"\t" in section
     if blanks and any(c in "".join(ids) for c in " \t"):
         ids = [vid.strip() for vid in ids]
-    if not _all_different(ids):
+    if len(set(ids)) != len(ids):
         seen: set[str] = set()
         for k, vid in enumerate(ids):
             if vid in seen:
@@ -371,16 +371,6 @@ def _votes(
 
     extra = [i for i in range(width) if i not in (id_col, vote_col, points_col)]
     return Voters(ids, Ballots(len(ids), ballots), [header[i] for i in extra], full_rows, extra, profile)
-
-
-def _all_different(ids: list[str]) -> bool:
-    """Whether no voter id repeats. Plain-number ids (most files) are compared as numbers by NumPy: a few times
-    faster than a set of the strings, which are new and have their hashes still to compute."""
-    if ids and ids[0].isdigit() and ids[-1].isdigit():
-        numbers = _numbers(ids, len(ids), canonical=True)  # canonical: different strings, different numbers
-        if numbers is not None:
-            return bool(np.all(np.diff(numbers) > 0) or np.all(np.diff(np.sort(numbers)) > 0))
-    return len(set(ids)) == len(ids)
 
 
 _Entries = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]  # vote, project, value per entry; lengths

@@ -107,6 +107,15 @@ def pabutools_call(rule: str, vote_type: str, instance: Any, profile: Any, top: 
     return lambda: method_of_equal_shares(instance, profile, **mes_params)
 
 
+def time_pabutools(rules: list[str], election: Any, instance: Any, profile: Any, limit: int) -> dict:
+    """pabutools' time for each rule on its parsed `instance` and `profile` (None: stopped after `limit`)."""
+    top = election.max_length or len(election.projects)
+    return {
+        rule: timed(lambda r=rule: pabutools_call(r, election.vote_type, instance, profile, top), limit)
+        for rule in rules
+    }
+
+
 def ours_call(rule: str, election: Any) -> Callable[[], Any]:
     if rule.startswith("mes"):
         completion = rule.split("/")[1] if "/" in rule else None
@@ -181,13 +190,8 @@ def main() -> None:
             from pabutools.election.pabulib import parse_pabulib
 
             t_theirs = timed(lambda h=holder, f=path: lambda: h.__setitem__("p", parse_pabulib(str(f))))
-            instance, profile = holder.pop("p")
-            top = election.max_length or len(election.projects)
-            for rule in file_rules:
-                call = pabutools_call(rule, election.vote_type, instance, profile, top)
-                theirs[rule] = timed(lambda c=call: c, args.limit)
-            del instance, profile, call
-            gc.collect()  # now, untimed: not inside the next file's first timing
+            theirs = time_pabutools(file_rules, election, *holder.pop("p"), args.limit)
+            gc.collect()  # its objects now, untimed: not inside the next file's first timing
         name = path.stem[:48]
         ratio = "" if t_theirs is None else f"{t_theirs / t_ours:.0f}x"
         print(f"{name:48} {'parse':16} {t_ours:10.3f} {fmt(t_theirs, None):>12} {ratio:>8}", flush=True)

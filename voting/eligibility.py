@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from editions.models import District, Edition, EditionDistrict
 
@@ -25,6 +26,9 @@ NOT_ON_LIST = "not_on_list"
 NOT_RESIDENT = "not_resident"
 NO_DISTRICT = "no_district"
 WRONG_DISTRICT = "wrong_district"
+
+# Lazy: a ballot checks eligibility twice and never shows this message (a refusal's message is shown at once).
+_MAY_VOTE = gettext_lazy("You may vote.")
 
 
 @dataclass(frozen=True)
@@ -151,7 +155,7 @@ def check(user, edition: Edition, district: District | None = None) -> Eligibili
             return _refuse(NOT_RESIDENT, _("Only residents of this edition's districts may vote."))
     split = split_districts(edition)
     if not split:
-        return Eligibility(OK, _("You may vote."))
+        return Eligibility(OK, _MAY_VOTE)
     # A split budget: people vote for their own district's projects, the one in their profile.
     chosen_id = district.pk if district is not None else user.district_id
     if chosen_id is None:
@@ -160,4 +164,4 @@ def check(user, edition: Edition, district: District | None = None) -> Eligibili
         return _refuse(WRONG_DISTRICT, _("Your district has no budget of its own in this edition."))
     if district is not None and user.district_id is not None and district.pk != user.district_id:
         return _refuse(WRONG_DISTRICT, _("You may vote only for the projects of the district where you live."))
-    return Eligibility(OK, _("You may vote."), split[chosen_id].district)
+    return Eligibility(OK, _MAY_VOTE, split[chosen_id].district)

@@ -15,7 +15,9 @@ _LENGTH = 12
 
 
 def new_code() -> str:
-    raw = "".join(secrets.choice(_ALPHABET) for _ in range(_LENGTH))
+    """60 random bits drawn at once (one read of the system's random source, not one per character)."""
+    bits = secrets.randbits(5 * _LENGTH)
+    raw = "".join(_ALPHABET[(bits >> shift) & 31] for shift in range(0, 5 * _LENGTH, 5))
     return "-".join(raw[i : i + 4] for i in range(0, _LENGTH, 4))
 
 

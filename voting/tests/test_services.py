@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import pytest
@@ -7,7 +8,7 @@ from django.utils import translation
 
 from accounts.testing import make_user
 from editions.models import District, EditionDistrict
-from voting import selectors, services
+from voting import receipts, selectors, services
 from voting.models import Ballot, BallotChoice, Channel, Participation
 
 from .helpers import make_projects, make_voter, make_voting_edition
@@ -174,3 +175,10 @@ def test_the_ballot_is_read_once_per_process_while_voting(edition, projects, dja
     with django_assert_num_queries(0):
         spec = ballots.ballot_for(another_request, None)
     assert [p.title for p in spec.projects] == ["Playground", "Benches", "Lights"]
+
+
+def test_receipt_codes_use_the_whole_alphabet_in_three_groups_of_four():
+    codes = [receipts.new_code() for _ in range(2000)]
+    assert all(re.fullmatch(r"[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){2}", code) for code in codes)
+    assert len(set(codes)) == len(codes)
+    assert set("".join(codes).replace("-", "")) == set(receipts._ALPHABET)  # every 5-bit group is used

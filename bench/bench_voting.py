@@ -1,13 +1,15 @@
 """Ballots per second through the production server: gunicorn on 127.0.0.1 against PostgreSQL and Redis.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_voting [REDIS_URL=redis://127.0.0.1:6379/0] \
-        .venv/bin/python bench/bench_voting.py [--voters 2000] [--concurrency 16] [--workers 3] [--threads 1]
+        .venv/bin/python bench/bench_voting.py [--voters 2000] [--concurrency 16] [--workers 3] [--threads 1] [--rounds 4]
 
 It creates the database if needed and migrates it, prepares a knapsack edition in voting with N voters who are
 signed in (sessions of the configured engine, the person in the cache, as the phone code would leave them), then:
 
 1. baseline: the same number of GET /healthz (a bare Django view with one `SELECT 1`) at the same concurrency;
-2. load: every voter posts a confirmed ballot at once (`/editions/<id>/vote/confirm/`), `--concurrency` at a time;
+2. load: every voter posts a confirmed ballot (`/editions/<id>/vote/confirm/`), `--concurrency` at a time;
+   the two alternate in `--rounds` rounds (default 4: a quarter of each, four times), so that both see the
+   same states of the machine;
 3. check: the database holds exactly the acknowledged ballots (every 302 has its ballot, as chosen; nothing
    half-written; no ballot that was not acknowledged).
 
@@ -98,8 +100,13 @@ def _cpu_seconds() -> dict[str, float]:
     return totals
 
 
-def _cpu_per_request(before: dict[str, float], after: dict[str, float], requests: int) -> str:
-    return "   ".join(f"{name} {1000 * (after[name] - before[name]) / requests:.2f}" for name in before)
+def _add(totals: dict[str, float], before: dict[str, float], after: dict[str, float]) -> None:
+    for name in before:
+        totals[name] = totals.get(name, 0.0) + after[name] - before[name]
+
+
+def _cpu_per_request(used: dict[str, float], requests: int) -> str:
+    return "   ".join(f"{name} {1000 * seconds / requests:.2f}" for name, seconds in used.items())
 
 
 def _baseline(port: int, n: int, concurrency: int):
@@ -135,6 +142,7 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=1, help="threads per worker (gthread when > 1)")
+    parser.add_argument("--rounds", type=int, default=4, help="alternations of the bare view and the ballots")
     args = parser.parse_args()
     database_url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_voting")
     _setup(database_url)
@@ -148,18 +156,31 @@ def main() -> None:
     with Gunicorn(database_url, workers=args.workers, threads=args.threads) as server:
         print(f"gunicorn: {args.workers} workers x {args.threads} threads; client concurrency {args.concurrency}")
         _baseline(server.port, 200, args.concurrency)  # warm up workers and connections
-        cpu = [_cpu_seconds()]
-        base_outcomes, base_seconds = _baseline(server.port, len(voters), args.concurrency)
-        cpu.append(_cpu_seconds())
-        base_rate = _figures("healthz", base_outcomes, base_seconds)
-        started = time.perf_counter()
-        outcomes = cast_all(lambda: server.port, edition.pk, voters, concurrency=args.concurrency)
-        seconds = time.perf_counter() - started
-        cpu.append(_cpu_seconds())
-        rate = _figures("ballots", outcomes, seconds)
+        # Alternate the two loads in rounds: the machine's speed drifts within minutes, and a ratio of two
+        # figures measured minutes apart would follow the drift more than the code.
+        base_outcomes, outcomes = [], []
+        seconds = {"healthz": 0.0, "ballots": 0.0}
+        cpu = {"healthz": {}, "ballots": {}}
+        rounds = max(1, min(args.rounds, len(voters)))
+        for r in range(rounds):
+            chunk = voters[r * len(voters) // rounds : (r + 1) * len(voters) // rounds]
+            before = _cpu_seconds()
+            done, took = _baseline(server.port, len(chunk), args.concurrency)
+            middle = _cpu_seconds()
+            base_outcomes += done
+            seconds["healthz"] += took
+            started = time.perf_counter()
+            outcomes += cast_all(lambda: server.port, edition.pk, chunk, concurrency=args.concurrency)
+            seconds["ballots"] += time.perf_counter() - started
+            after = _cpu_seconds()
+            _add(cpu["healthz"], before, middle)
+            _add(cpu["ballots"], middle, after)
+    print(f"{rounds} rounds, each: {len(voters) // rounds} GET /healthz, then as many ballots")
+    base_rate = _figures("healthz", base_outcomes, seconds["healthz"])
+    rate = _figures("ballots", outcomes, seconds["ballots"])
     print(f"ballots / bare view: {100 * rate / base_rate:.0f}%")
-    print("CPU ms per request, healthz:", _cpu_per_request(cpu[0], cpu[1], len(base_outcomes)))
-    print("CPU ms per request, ballots:", _cpu_per_request(cpu[1], cpu[2], len(outcomes)))
+    print("CPU ms per request, healthz:", _cpu_per_request(cpu["healthz"], len(base_outcomes)))
+    print("CPU ms per request, ballots:", _cpu_per_request(cpu["ballots"], len(outcomes)))
     report = check_database(edition, voters, outcomes)
     print("database:", report)
     failed = [o.status for o in outcomes if not o.acknowledged]

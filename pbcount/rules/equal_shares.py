@@ -43,6 +43,7 @@ from pbcount.tiebreak import PABUTOOLS, TieBreak
 SATS = ("cost", "cardinality")
 COMPLETIONS = ("add1", "add1-greedy", "greedy", "add1-comparison")
 _EPS = 1e-9
+_sum = np.add.reduce  # ndarray.sum() without its Python wrapper (the same pairwise sum): MES prices sum a lot
 
 
 @dataclass
@@ -231,6 +232,7 @@ class _Run:
     # (round, money) for projects found unaffordable.
     price_marks: dict[int, list[tuple[int, float, float]]] = field(default_factory=dict)
     money_marks: dict[int, tuple[int, float]] = field(default_factory=dict)
+    b_f: float = 0.0  # float(b), kept: converting the Fraction costs more than a round's arithmetic on it
     _tree: _Tree | None = None
     _exact_bud: dict[int, Fraction] = field(default_factory=dict)
     _exact_rho: dict[int, Fraction] = field(default_factory=dict)
@@ -238,7 +240,8 @@ class _Run:
     @classmethod
     def start(cls, d: _Data, b: Fraction) -> _Run:
         """Every voter with budget b."""
-        return cls(d, b, row_bud=np.full(d.num_rows, float(b)), row_zero=np.zeros(d.num_rows, dtype=bool))
+        b_f = float(b)
+        return cls(d, b, row_bud=np.full(d.num_rows, b_f), row_zero=np.zeros(d.num_rows, dtype=bool), b_f=b_f)
 
     def tree(self) -> _Tree:
         """The class tree up to the current round (extended from where it was last built)."""
@@ -293,7 +296,7 @@ class _Run:
         if rich_sat > 0:
             rho = d.costs[p] / rich_sat
             margin = self.row_bud[d.rows[p][paying]] - rho * d.sat_f[p][paying]
-            if margin.min() > _EPS * float(self.b):
+            if margin.min() > _EPS * self.b_f:
                 return Fraction(d.costs[p], rich_sat)
         return _exact_rho(d.costs[p], self.exact_triples(p))
 
@@ -311,25 +314,32 @@ def _price_f(run: _Run, p: int) -> tuple[float, float, float]:
     d = run.d
     bud = run.row_bud[d.rows[p]]
     wbud = bud * d.weights_f[p]
-    available = float(wbud.sum())
+    available = float(_sum(wbud))
     cost = d.costs[p]
     if available < cost:
         return math.inf, available, 0.0
-    wsat = d.wsat_f[p]
     ratio = bud / d.sat_f[p]
     rich_sat = float(d.total_sat[p])
     poor_money = 0.0
-    rich = np.ones(len(bud), dtype=bool)
+    rho = cost / rich_sat
+    new_poor = ratio < rho
+    # count_nonzero is a quarter of any()'s cost, and `rich ^= new_poor` (new_poor is within rich) one pass:
+    # most pricings take 2-4 passes over a few dozen to a few thousand supporters, where each call counts.
+    if not np.count_nonzero(new_poor):
+        return rho, available, rich_sat
+    wsat = d.wsat_f[p]
+    rich = ~new_poor
     while True:
-        rho = (cost - poor_money) / rich_sat
-        new_poor = rich & (ratio < rho)
-        if not new_poor.any():
-            return rho, available, rich_sat
-        rich &= ~new_poor
-        poor_money += float(wbud[new_poor].sum())
-        rich_sat -= float(wsat[new_poor].sum())
+        poor_money += float(_sum(wbud[new_poor]))
+        rich_sat -= float(_sum(wsat[new_poor]))
         if rich_sat <= 0:  # float round-off at the boundary: everyone pays all, the last one just so
             return float(ratio.max()), available, 0.0
+        rho = (cost - poor_money) / rich_sat
+        new_poor = ratio < rho
+        new_poor &= rich
+        if not np.count_nonzero(new_poor):
+            return rho, available, rich_sat
+        rich ^= new_poor
 
 
 def _run_mes(d: _Data, b: Fraction, skip: frozenset[int] = frozenset(), hint: _Run | None = None) -> _Run:
@@ -462,10 +472,10 @@ def _charge(run: _Run, p: int, rho: float, decides: bool = True) -> None:
     run.chosen.append(p)
     run.rho_f.append(rho)
     left = run.row_bud[rows] - rho * run.d.sat_f[p]
-    run.row_bud[rows] = np.maximum(0.0, left)
     if decides:
         # Surely poor (paid all it had) with a margin well above float error: exactly 0 from now on.
-        run.row_zero[rows] |= left < -_EPS * float(run.b)
+        run.row_zero[rows] |= left < -_EPS * run.b_f
+    run.row_bud[rows] = np.maximum(0.0, left, out=left)
 
 
 def _spent(d: _Data, projects: Sequence[int]) -> int:

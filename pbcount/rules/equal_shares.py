@@ -375,16 +375,16 @@ def _run_mes(d: _Data, b: Fraction, skip: frozenset[int] = frozenset(), hint: _R
         raised = float(b - hint.b)
         everyone = d.num_voters * raised
         gained = np.asarray(d.total_weight, dtype=np.float64) * raised  # supporters' rise + savings so far
+        gained_by_project = gained.tolist()  # read once per priced project: Python floats are quicker to index
 
     def extra(p: int) -> float:
-        return min(everyone, float(gained[p])) * (1 + _EPS)
+        return min(everyone, gained_by_project[p]) * (1 + _EPS)
 
-    def floor(p: int) -> float:
-        """A lower bound of p's price now, from the hint's marks."""
+    def floor(p: int, more: float) -> float:
+        """A lower bound of p's price now, from the hint's marks, with `more` = extra(p)."""
         marks = hint.price_marks.get(p)
         if not marks:
             return 0.0
-        more = extra(p)
         return max((price - more / sat for k, price, sat in marks if k <= matched), default=0.0) * (1 - 2 * _EPS)
 
     rnd = 0
@@ -395,12 +395,13 @@ def _run_mes(d: _Data, b: Fraction, skip: frozenset[int] = frozenset(), hint: _R
             key, rank, p = heapq.heappop(heap)
             cost = d.costs[p]
             if hint is not None:
+                more = extra(p)
                 k, money = hint.money_marks.get(p, (math.inf, 0.0))
-                if k <= matched and money + extra(p) < cost * (1 - _EPS):
+                if k <= matched and money + more < cost * (1 - _EPS):
                     run.dropped[p] = rnd + 1
-                    run.money_marks[p] = (k, money + extra(p))
+                    run.money_marks[p] = (k, money + more)
                     continue
-                bound = floor(p)
+                bound = floor(p, more)
                 if bound > key:
                     heapq.heappush(heap, (bound, rank, p))
                     continue
@@ -436,6 +437,7 @@ def _run_mes(d: _Data, b: Fraction, skip: frozenset[int] = frozenset(), hint: _R
             saved = hint.rho_f[rnd] - run.rho_f[rnd]
             if saved > 0:
                 gained += d.shared(pick) * saved
+                gained_by_project = gained.tolist()
         rnd += 1
     if hint is not None:
         _carry_marks(run, hint, matched, extra)

@@ -60,6 +60,29 @@ class MilestoneForm(forms.Form):
         ]
 
 
+class MilestoneEditForm(MilestoneForm):
+    """A milestone being corrected: its fields, new photos, and which of its photos to take away."""
+
+    remove_photos = forms.TypedMultipleChoiceField(
+        label=_("Remove these photos"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, milestone, **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {"date": milestone.date, "title": milestone.title, "text": milestone.text, "language": milestone.language},
+        )
+        super().__init__(*args, **kwargs)
+        photos = list(milestone.photos.all())
+        if photos:
+            self.fields["remove_photos"].choices = [
+                (photo.pk, f"{photo.get_stage_display()}: {photo.caption or photo.image.name.rsplit('/', 1)[-1]}")
+                for photo in photos
+            ]
+        else:
+            del self.fields["remove_photos"]
+
+
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("CSV or Excel file (as exported)"))
 

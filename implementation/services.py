@@ -4,6 +4,8 @@ create_records_from_results(actor=, edition=)   -> the winners of the edition's 
 create_record(actor=, edition=, project_id=, title=, ...)   (demo data, imported past editions)
 update_record(actor=, record=, **changes)
 add_milestone(actor=, record=, date=, title=, text=, language=, photos=[(stage, upload, caption)])
+update_milestone(actor=, milestone=, date=, title=, text=, language=, photos=[...], remove_photos=[ids])
+delete_milestone(actor=, milestone=)
 """
 
 from datetime import date
@@ -193,6 +195,19 @@ def update_record(*, actor, record: ImplementationRecord, **changes) -> Implemen
     return record
 
 
+def _add_photos(milestone: Milestone, encoded: list[tuple[str, object, str]]) -> None:
+    for stage, content, caption in encoded:
+        photo = MilestonePhoto(milestone=milestone, stage=stage, caption=caption)
+        photo.image.save(content.name, content, save=False)
+        photo.save()
+
+
+def _delete_files_on_commit(photos) -> None:
+    """Photo files go once the rows are gone for good: a rolled-back change keeps both."""
+    files = [(photo.image.storage, photo.image.name) for photo in photos]
+    transaction.on_commit(lambda: [storage.delete(name) for storage, name in files])
+
+
 def add_milestone(
     *,
     actor,
@@ -209,10 +224,7 @@ def add_milestone(
         milestone = Milestone.objects.create(
             record=record, date=date, title=title, text=text, language=language, created_by=actor
         )
-        for stage, content, caption in encoded:
-            photo = MilestonePhoto(milestone=milestone, stage=stage, caption=caption)
-            photo.image.save(content.name, content, save=False)
-            photo.save()
+        _add_photos(milestone, encoded)
         record_action(
             actor=actor,
             action="implementation.milestone_added",
@@ -228,3 +240,65 @@ def add_milestone(
             dedupe_key=f"implementation-milestone:{milestone.pk}",
         )
     return milestone
+
+
+def update_milestone(
+    *,
+    actor,
+    milestone: Milestone,
+    date: date,
+    title: str,
+    text: str = "",
+    language: str,
+    photos: list[tuple[str, object, str]] = (),
+    remove_photos: list[int] = (),
+) -> Milestone:
+    """Correct a milestone (a typo, a wrong date), add photos or take some away. Followers were told when it was
+    added and are not told again: a correction is not news."""
+    encoded = [(stage, reencode(upload), caption) for stage, upload, caption in photos]
+    with transaction.atomic():
+        milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
+        fields = ("date", "title", "text", "language")
+        before = {field: getattr(milestone, field) for field in fields}
+        milestone.date, milestone.title, milestone.text, milestone.language = date, title, text, language
+        milestone.save(update_fields=fields)
+        removed = list(milestone.photos.filter(pk__in=remove_photos))
+        MilestonePhoto.objects.filter(pk__in=[photo.pk for photo in removed]).delete()
+        _delete_files_on_commit(removed)
+        _add_photos(milestone, encoded)
+        record = milestone.record
+        record_action(
+            actor=actor,
+            action="implementation.milestone_changed",
+            target=record,
+            edition_id=record.edition_id,
+            summary=f"{record.title}: {date.isoformat()} {title}",
+            before=before,
+            after={
+                "date": date,
+                "title": title,
+                "text": text,
+                "language": language,
+                "photos_added": len(encoded),
+                "photos_removed": len(removed),
+            },
+        )
+    return milestone
+
+
+def delete_milestone(*, actor, milestone: Milestone) -> None:
+    """Take a milestone and its photos off the project's timeline (the audit log keeps what it said)."""
+    with transaction.atomic():
+        milestone = Milestone.objects.select_for_update().select_related("record").get(pk=milestone.pk)
+        record = milestone.record
+        photos = list(milestone.photos.all())
+        record_action(
+            actor=actor,
+            action="implementation.milestone_deleted",
+            target=record,
+            edition_id=record.edition_id,
+            summary=f"{record.title}: {milestone.date.isoformat()} {milestone.title}",
+            before={"date": milestone.date, "title": milestone.title, "text": milestone.text, "photos": len(photos)},
+        )
+        milestone.delete()
+        _delete_files_on_commit(photos)

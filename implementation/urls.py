@@ -21,6 +21,16 @@ urlpatterns = [
         name="milestone",
     ),
     path(
+        "staff/editions/<int:edition_id>/implementation/<int:record_id>/milestones/<int:milestone_id>/edit",
+        views.staff_milestone_edit,
+        name="milestone_edit",
+    ),
+    path(
+        "staff/editions/<int:edition_id>/implementation/<int:record_id>/milestones/<int:milestone_id>/delete",
+        views.staff_milestone_delete,
+        name="milestone_delete",
+    ),
+    path(
         "staff/editions/<int:edition_id>/implementation/progress.csv",
         views.staff_export,
         {"fmt": "csv"},

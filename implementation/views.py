@@ -17,8 +17,8 @@ from editions.permissions import get_edition_for_coordinator, is_coordinator
 from notifications import services as notifications
 
 from . import progress, reports, selectors, services
-from .forms import FilterForm, ImportForm, MilestoneForm, RecordForm
-from .models import ImplementationRecord
+from .forms import FilterForm, ImportForm, MilestoneEditForm, MilestoneForm, RecordForm
+from .models import ImplementationRecord, Milestone
 
 REPORT_SALT = "implementation.report"
 REPORT_LINK_DAYS = 180
@@ -166,7 +166,53 @@ def staff_milestone(request, edition_id: int, record_id: int):
         else:
             messages.success(request, _("Milestone added; followers will be notified."))
             return redirect("implementation:staff", edition_id=edition.pk)
-    return render(request, "implementation/milestone_form.html", {"edition": edition, "record": record, "form": form})
+    context = {"edition": edition, "record": record, "form": form, "milestones": record.milestones.all()}
+    return render(request, "implementation/milestone_form.html", context)
+
+
+def _coordinated_milestone(request, edition_id: int, record_id: int, milestone_id: int):
+    edition = get_edition_for_coordinator(request.user, edition_id)
+    record = _record(edition, record_id)
+    return edition, record, get_object_or_404(Milestone, pk=milestone_id, record=record)
+
+
+@login_required
+def staff_milestone_edit(request, edition_id: int, record_id: int, milestone_id: int):
+    """Correct a milestone: its text and date, new photos, photos taken away (followers are not told again)."""
+    edition, record, milestone = _coordinated_milestone(request, edition_id, record_id, milestone_id)
+    form = MilestoneEditForm(request.POST or None, request.FILES or None, milestone=milestone)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.update_milestone(
+                actor=request.user,
+                milestone=milestone,
+                date=data["date"],
+                title=data["title"],
+                text=data["text"],
+                language=data["language"],
+                photos=form.photos(),
+                remove_photos=data.get("remove_photos", []),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Milestone saved."))
+            return redirect("implementation:milestone", edition_id=edition.pk, record_id=record.pk)
+    context = {"edition": edition, "record": record, "form": form, "milestone": milestone}
+    return render(request, "implementation/milestone_form.html", context)
+
+
+@login_required
+def staff_milestone_delete(request, edition_id: int, record_id: int, milestone_id: int):
+    """GET: ask; POST: take the milestone and its photos off the timeline."""
+    edition, record, milestone = _coordinated_milestone(request, edition_id, record_id, milestone_id)
+    if request.method == "POST":
+        services.delete_milestone(actor=request.user, milestone=milestone)
+        messages.success(request, _("Milestone deleted."))
+        return redirect("implementation:milestone", edition_id=edition.pk, record_id=record.pk)
+    context = {"edition": edition, "record": record, "milestone": milestone}
+    return render(request, "implementation/milestone_delete.html", context)
 
 
 @login_required

@@ -57,3 +57,31 @@ def test_a_coordinator_adds_a_milestone_with_a_photo_and_a_follower_is_emailed(
     assert figure.count() == 1 and figure.first.evaluate(loaded_width) == 640  # once loaded: slow under load
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "implementation-record.png"), full_page=True)
+
+
+def test_a_coordinator_corrects_one_milestone_and_deletes_another(desktop_page, live_server):
+    from datetime import date
+
+    from implementation import services
+
+    edition = make_edition()
+    record = make_record(edition, title="Skate park on Abay street")
+    services.add_milestone(actor=None, record=record, date=date(2024, 6, 15), title="Fundation poured", language="en")
+    services.add_milestone(actor=None, record=record, date=date(2024, 6, 20), title="Posted twice", language="en")
+    coordinator = make_staff("coordinator", city=edition.city, language="en")
+
+    page = desktop_page
+    sign_in_browser(page, coordinator, base_url=live_server.url)
+    page.context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
+    page.goto(reverse("implementation:milestone", kwargs={"edition_id": edition.pk, "record_id": record.pk}))
+    page.get_by_role("link", name="Edit: Fundation poured").click()
+    page.fill("input[name=title]", "Foundation poured")
+    page.get_by_role("button", name="Save the milestone").click()
+    page.get_by_text("Milestone saved.").wait_for()
+    page.get_by_role("link", name="Delete: Posted twice").click()
+    page.get_by_role("button", name="Delete the milestone").click()
+    page.get_by_text("Milestone deleted.").wait_for()
+
+    page.goto(record.get_absolute_url())
+    timeline = page.locator("main").inner_text()
+    assert "Foundation poured" in timeline and "Fundation" not in timeline and "Posted twice" not in timeline

@@ -110,3 +110,75 @@ def test_a_file_that_is_not_a_photo_is_refused_and_nothing_is_saved():
             photos=[("before", SimpleUploadedFile("a.jpg", b"<?php evil ?>"), "")],
         )
     assert not record.milestones.exists()
+
+
+def _milestone_with_photos(record, coordinator):
+    return services.add_milestone(
+        actor=coordinator,
+        record=record,
+        date=date(2023, 6, 1),
+        title="Fundation poured",
+        language="en",
+        photos=[("before", jpeg_upload("lot.jpg"), "Lot"), ("during", jpeg_upload("works.jpg"), "Works")],
+    )
+
+
+def test_a_corrected_milestone_keeps_its_kept_photos_drops_the_others_files_and_tells_nobody_again(
+    django_capture_on_commit_callbacks,
+):
+    record = make_record(make_edition())
+    coordinator = make_staff("coordinator", city=record.edition.city)
+    notifications.follow(user=make_user(email="f@example.kz"), target=record)
+    milestone = _milestone_with_photos(record, coordinator)
+    before, during = milestone.photos.order_by("stage")
+    messages_before = Message.objects.count()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.update_milestone(
+            actor=coordinator,
+            milestone=milestone,
+            date=date(2023, 6, 2),
+            title="Foundation poured",
+            text="Fixed the date.",
+            language="ru",
+            photos=[("after", jpeg_upload("done.jpg"), "Done")],
+            remove_photos=[before.pk],
+        )
+    milestone.refresh_from_db()
+    assert (milestone.date, milestone.title, milestone.text, milestone.language) == (
+        date(2023, 6, 2),
+        "Foundation poured",
+        "Fixed the date.",
+        "ru",
+    )
+    assert sorted(milestone.photos.values_list("stage", flat=True)) == ["after", "during"]
+    assert not before.image.storage.exists(before.image.name) and during.image.storage.exists(during.image.name)
+    assert Message.objects.count() == messages_before
+    entry = AuditEntry.objects.get(action="implementation.milestone_changed")
+    assert entry.before["title"] == "Fundation poured" and entry.after["photos_removed"] == 1
+
+
+def test_a_photo_of_another_milestone_is_not_removed():
+    record = make_record(make_edition())
+    first = _milestone_with_photos(record, None)
+    second = _milestone_with_photos(record, None)
+    other_photo = second.photos.first()
+    services.update_milestone(
+        actor=None, milestone=first, date=first.date, title=first.title, language="en", remove_photos=[other_photo.pk]
+    )
+    assert second.photos.filter(pk=other_photo.pk).exists() and first.photos.count() == 2
+
+
+def test_a_deleted_milestone_leaves_the_timeline_and_its_files_once_committed(django_capture_on_commit_callbacks):
+    record = make_record(make_edition())
+    coordinator = make_staff("coordinator", city=record.edition.city)
+    milestone = _milestone_with_photos(record, coordinator)
+    names = [photo.image.name for photo in milestone.photos.all()]
+    storage = milestone.photos.first().image.storage
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.delete_milestone(actor=coordinator, milestone=milestone)
+    assert all(storage.exists(name) for name in names)  # nothing leaves the disk before the commit
+    for callback in callbacks:
+        callback()
+    assert not record.milestones.exists() and not any(storage.exists(name) for name in names)
+    entry = AuditEntry.objects.get(action="implementation.milestone_deleted")
+    assert entry.before["title"] == "Fundation poured" and entry.before["photos"] == 2

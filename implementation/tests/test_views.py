@@ -162,3 +162,78 @@ def test_the_city_home_shows_the_same_implementation_panel_as_the_edition_page()
     panel = render_to_string("implementation/_edition.html", context)
     assert "implementation-panel" in panel
     assert render_to_string("implementation/_city_home.html", context) == panel
+
+
+def _milestone(record, title="Fundation poured"):
+    from datetime import date
+
+    return services.add_milestone(actor=None, record=record, date=date(2024, 6, 15), title=title, language="en")
+
+
+def test_a_coordinator_corrects_a_milestone_and_a_bad_form_keeps_what_was_typed():
+    edition = make_edition()
+    record = make_record(edition, "Skate park")
+    milestone = _milestone(record)
+    client = _coordinator_client(edition)
+    list_url = reverse("implementation:milestone", kwargs={"edition_id": edition.pk, "record_id": record.pk})
+    edit_url = reverse(
+        "implementation:milestone_edit",
+        kwargs={"edition_id": edition.pk, "record_id": record.pk, "milestone_id": milestone.pk},
+    )
+    assert edit_url in client.get(list_url).text
+    page = client.get(edit_url).text
+    assert 'value="Fundation poured"' in page and 'value="2024-06-15"' in page
+    bad = client.post(edit_url, {"date": "2024-06-16", "title": "", "text": "Kept text", "language": "en"})
+    assert bad.status_code == 200 and "This field is required" in bad.text
+    assert 'value="2024-06-16"' in bad.text and "Kept text" in bad.text
+    good = client.post(edit_url, {"date": "2024-06-16", "title": "Foundation poured", "language": "en"})
+    assert good.status_code == 302 and good.url == list_url
+    milestone.refresh_from_db()
+    assert milestone.title == "Foundation poured" and str(milestone.date) == "2024-06-16"
+    assert "Foundation poured" in Client().get(record.get_absolute_url()).text
+
+
+def test_deleting_a_milestone_asks_first_and_only_a_post_deletes():
+    edition = make_edition()
+    record = make_record(edition, "Skate park")
+    milestone = _milestone(record, "Wrong entry")
+    client = _coordinator_client(edition)
+    url = reverse(
+        "implementation:milestone_delete",
+        kwargs={"edition_id": edition.pk, "record_id": record.pk, "milestone_id": milestone.pk},
+    )
+    assert "Wrong entry" in client.get(url).text and record.milestones.exists()
+    assert client.post(url).status_code == 302
+    assert not record.milestones.exists()
+    assert "Wrong entry" not in Client().get(record.get_absolute_url()).text
+
+
+def test_a_coordinator_of_another_city_cannot_touch_a_milestone():
+    edition, other = make_edition(), make_edition("ekibastuz")
+    record = make_record(edition)
+    milestone = _milestone(record)
+    outsider = _coordinator_client(other)
+    kwargs = {"edition_id": edition.pk, "record_id": record.pk, "milestone_id": milestone.pk}
+    for name in ("implementation:milestone_edit", "implementation:milestone_delete"):
+        assert outsider.post(reverse(name, kwargs=kwargs), {"title": "x"}).status_code in (403, 404)
+    # and a milestone is reached only through its own project
+    stranger = make_record(edition, "Fountain")
+    wrong = reverse("implementation:milestone_delete", kwargs={**kwargs, "record_id": stranger.pk})
+    assert _coordinator_client(edition).post(wrong).status_code == 404
+    assert record.milestones.filter(title=milestone.title).exists()
+
+
+@pytest.mark.parametrize(
+    ("language", "heading", "button"),
+    [("kk", "Жұмыс кезеңін өзгерту", "Жұмыс кезеңін сақтау"), ("ru", "Изменить этап работ", "Сохранить этап работ")],
+)
+def test_the_milestone_screens_speak_kazakh_and_russian(language, heading, button):
+    edition = make_edition()
+    record = make_record(edition)
+    milestone = _milestone(record)
+    client = _coordinator_client(edition)
+    client.cookies["django_language"] = language
+    kwargs = {"edition_id": edition.pk, "record_id": record.pk, "milestone_id": milestone.pk}
+    page = client.get(reverse("implementation:milestone_edit", kwargs=kwargs)).text
+    assert heading in page and button in page
+    assert "15.06.2024" in client.get(reverse("implementation:milestone_delete", kwargs=kwargs)).text

@@ -51,6 +51,12 @@ class MilestoneForm(forms.Form):
     photo_after = forms.ImageField(label=_("Photo after the works"), required=False)
     caption = forms.CharField(label=_("Caption of the photos"), max_length=200, required=False)
 
+    def milestone_fields(self) -> dict:
+        """What was typed and uploaded, as the keyword arguments of services.add_milestone / update_milestone."""
+        data = self.cleaned_data
+        fields = {name: data[name] for name in ("date", "title", "text", "language")}
+        return {**fields, "photos": self.photos()}
+
     def photos(self) -> list:
         caption = self.cleaned_data.get("caption", "")
         return [
@@ -81,6 +87,9 @@ class MilestoneEditForm(MilestoneForm):
             ]
         else:
             del self.fields["remove_photos"]
+
+    def milestone_fields(self) -> dict:
+        return {**super().milestone_fields(), "remove_photos": self.cleaned_data.get("remove_photos", [])}
 
 
 class ImportForm(forms.Form):

@@ -150,17 +150,8 @@ def staff_milestone(request, edition_id: int, record_id: int):
     record = _record(edition, record_id)
     form = MilestoneForm(request.POST or None, request.FILES or None, initial={"language": get_language()})
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            services.add_milestone(
-                actor=request.user,
-                record=record,
-                date=data["date"],
-                title=data["title"],
-                text=data["text"],
-                language=data["language"],
-                photos=form.photos(),
-            )
+            services.add_milestone(actor=request.user, record=record, **form.milestone_fields())
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -182,18 +173,8 @@ def staff_milestone_edit(request, edition_id: int, record_id: int, milestone_id:
     edition, record, milestone = _coordinated_milestone(request, edition_id, record_id, milestone_id)
     form = MilestoneEditForm(request.POST or None, request.FILES or None, milestone=milestone)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            services.update_milestone(
-                actor=request.user,
-                milestone=milestone,
-                date=data["date"],
-                title=data["title"],
-                text=data["text"],
-                language=data["language"],
-                photos=form.photos(),
-                remove_photos=data.get("remove_photos", []),
-            )
+            services.update_milestone(actor=request.user, milestone=milestone, **form.milestone_fields())
         except ValidationError as error:
             form.add_error(None, error)
         else:

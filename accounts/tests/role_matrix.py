@@ -129,9 +129,7 @@ MATRIX: dict[str, Case | list[Case]] = {
     "audit:decisions": Case(kwargs=lambda w: {"edition_id": w.edition.pk}, expect=everyone(200)),
     "editions:index": Case(expect=everyone(200)),
     "editions:city": Case(kwargs=lambda w: {"city_slug": w.city.slug}, expect=everyone(200)),
-    "editions:edition": Case(
-        kwargs=lambda w: {"city_slug": w.city.slug, "year": w.edition.year}, expect=everyone(200)
-    ),
+    "editions:edition": Case(kwargs=lambda w: {"city_slug": w.city.slug, "year": w.edition.year}, expect=everyone(200)),
     "editions:edition_list": Case(kwargs=lambda w: {"city_slug": w.city.slug}, expect=everyone(200)),
     "editions:contacts": Case(kwargs=lambda w: {"city_slug": w.city.slug}, expect=everyone(200)),
     # Coordinators' screens (editions/staff_urls.py). POSTs with empty data re-show the form (400) to those
@@ -298,6 +296,18 @@ MATRIX: dict[str, Case | list[Case]] = {
         method="post", kwargs=lambda w: {"edition_id": w.edition.pk}, expect=coordinators_of_city(302)
     ),
     "implementation:milestone": Case(kwargs=lambda w: _record_kwargs(w), expect=coordinators_of_city()),
+    "implementation:milestone_edit": [
+        Case(kwargs=lambda w: _milestone_kwargs(w), expect=coordinators_of_city()),
+        Case(
+            method="post",
+            kwargs=lambda w: _milestone_kwargs(w),
+            data={"date": "2024-06-15", "title": "Corrected", "language": "en"},
+            expect=coordinators_of_city(302),
+        ),
+    ],
+    # GET only: the first coordinator's POST would delete it and leave the later roles a 404
+    # (implementation/tests/test_views.py posts as another city's coordinator).
+    "implementation:milestone_delete": Case(kwargs=lambda w: _milestone_kwargs(w), expect=coordinators_of_city()),
     "implementation:export_csv": Case(kwargs=lambda w: {"edition_id": w.edition.pk}, expect=coordinators_of_city()),
     "implementation:export_xlsx": Case(kwargs=lambda w: {"edition_id": w.edition.pk}, expect=coordinators_of_city()),
     "implementation:import": Case(
@@ -425,6 +435,18 @@ def _record_kwargs(world) -> dict:
 
     record, _ = create_record(actor=None, edition=world.edition, project_id="1", title="Playground")
     return {"edition_id": world.edition.pk, "record_id": record.pk}
+
+
+def _milestone_kwargs(world) -> dict:
+    from datetime import date
+
+    from implementation.models import ImplementationRecord
+    from implementation.services import add_milestone
+
+    kwargs = _record_kwargs(world)
+    record = ImplementationRecord.objects.get(pk=kwargs["record_id"])
+    milestone = add_milestone(actor=None, record=record, date=date(2024, 6, 1), title="Fundation", language="en")
+    return {**kwargs, "milestone_id": milestone.pk}
 
 
 def _proposal(world: World):

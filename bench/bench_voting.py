@@ -1,7 +1,8 @@
 """Ballots per second through the production server: gunicorn on 127.0.0.1 against PostgreSQL and Redis.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_voting [REDIS_URL=redis://127.0.0.1:6379/0] \
-        .venv/bin/python bench/bench_voting.py [--voters 2000] [--concurrency 16] [--workers 3] [--threads 1] [--rounds 4]
+        .venv/bin/python bench/bench_voting.py [--voters 2000] [--concurrency 16] [--workers 3] [--threads 1] \
+        [--rounds 4]
 
 It creates the database if needed and migrates it, prepares a knapsack edition in voting with N voters who are
 signed in (sessions of the configured engine, the person in the cache, as the phone code would leave them), then:

@@ -257,7 +257,9 @@ def update_milestone(
     added and are not told again: a correction is not news."""
     encoded = [(stage, reencode(upload), caption) for stage, upload, caption in photos]
     with transaction.atomic():
-        milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
+        milestone = Milestone.objects.select_for_update().filter(pk=milestone.pk).first()
+        if milestone is None:
+            raise ValidationError(_("This milestone was deleted meanwhile; add it again if it is still needed."))
         fields = ("date", "title", "text", "language")
         before = {field: getattr(milestone, field) for field in fields}
         milestone.date, milestone.title, milestone.text, milestone.language = date, title, text, language
@@ -287,9 +289,12 @@ def update_milestone(
 
 
 def delete_milestone(*, actor, milestone: Milestone) -> None:
-    """Take a milestone and its photos off the project's timeline (the audit log keeps what it said)."""
+    """Take a milestone and its photos off the project's timeline (the audit log keeps what it said). Deleting
+    one that is already gone (two coordinators at once, a resent form) does nothing."""
     with transaction.atomic():
-        milestone = Milestone.objects.select_for_update().select_related("record").get(pk=milestone.pk)
+        milestone = Milestone.objects.select_for_update().select_related("record").filter(pk=milestone.pk).first()
+        if milestone is None:
+            return
         record = milestone.record
         photos = list(milestone.photos.all())
         record_action(

@@ -182,3 +182,13 @@ def test_a_deleted_milestone_leaves_the_timeline_and_its_files_once_committed(dj
     assert not record.milestones.exists() and not any(storage.exists(name) for name in names)
     entry = AuditEntry.objects.get(action="implementation.milestone_deleted")
     assert entry.before["title"] == "Fundation poured" and entry.before["photos"] == 2
+
+
+def test_a_milestone_deleted_meanwhile_is_not_deleted_twice_and_a_late_correction_is_refused_clearly():
+    record = make_record(make_edition())
+    milestone = _milestone_with_photos(record, None)
+    services.delete_milestone(actor=None, milestone=milestone)
+    services.delete_milestone(actor=None, milestone=milestone)  # the second click, or the second coordinator
+    assert AuditEntry.objects.filter(action="implementation.milestone_deleted").count() == 1
+    with pytest.raises(ValidationError, match="deleted meanwhile"):
+        services.update_milestone(actor=None, milestone=milestone, date=milestone.date, title="x", language="en")

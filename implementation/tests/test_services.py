@@ -3,6 +3,7 @@ from datetime import date
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from PIL import Image
 
 from accounts.testing import make_staff, make_user
@@ -190,5 +191,5 @@ def test_a_milestone_deleted_meanwhile_is_not_deleted_twice_and_a_late_correctio
     services.delete_milestone(actor=None, milestone=milestone)
     services.delete_milestone(actor=None, milestone=milestone)  # the second click, or the second coordinator
     assert AuditEntry.objects.filter(action="implementation.milestone_deleted").count() == 1
-    with pytest.raises(ValidationError, match="deleted meanwhile"):
+    with translation.override("ru"), pytest.raises(ValidationError, match="тем временем удалили"):
         services.update_milestone(actor=None, milestone=milestone, date=milestone.date, title="x", language="en")

@@ -257,13 +257,14 @@ def update_milestone(
     added and are not told again: a correction is not news."""
     encoded = [(stage, reencode(upload), caption) for stage, upload, caption in photos]
     with transaction.atomic():
-        milestone = Milestone.objects.select_for_update().filter(pk=milestone.pk).first()
+        milestone = Milestone.objects.select_for_update().select_related("record").filter(pk=milestone.pk).first()
         if milestone is None:
             raise ValidationError(_("This milestone was deleted meanwhile; add it again if it is still needed."))
-        fields = ("date", "title", "text", "language")
-        before = {field: getattr(milestone, field) for field in fields}
-        milestone.date, milestone.title, milestone.text, milestone.language = date, title, text, language
-        milestone.save(update_fields=fields)
+        changes = {"date": date, "title": title, "text": text, "language": language}
+        before = {field: getattr(milestone, field) for field in changes}
+        for field, value in changes.items():
+            setattr(milestone, field, value)
+        milestone.save(update_fields=list(changes))
         removed = list(milestone.photos.filter(pk__in=remove_photos))
         MilestonePhoto.objects.filter(pk__in=[photo.pk for photo in removed]).delete()
         _delete_files_on_commit(removed)
@@ -276,14 +277,7 @@ def update_milestone(
             edition_id=record.edition_id,
             summary=f"{record.title}: {date.isoformat()} {title}",
             before=before,
-            after={
-                "date": date,
-                "title": title,
-                "text": text,
-                "language": language,
-                "photos_added": len(encoded),
-                "photos_removed": len(removed),
-            },
+            after={**changes, "photos_added": len(encoded), "photos_removed": len(removed)},
         )
     return milestone
 

@@ -43,7 +43,16 @@ from pbcount.tiebreak import PABUTOOLS, TieBreak
 SATS = ("cost", "cardinality")
 COMPLETIONS = ("add1", "add1-greedy", "greedy", "add1-comparison")
 _EPS = 1e-9
-_sum = np.add.reduce  # ndarray.sum() without its Python wrapper (the same pairwise sum): MES prices sum a lot
+_less = np.less  # `a < x` without the operator's dispatch: MES prices make many small NumPy calls
+_ONE_THREAD = 8192  # OpenBLAS computes a dot product of up to 10,000 numbers in the calling thread
+
+
+def _dot(a: np.ndarray, b: np.ndarray) -> float:
+    """a @ b (a sum over a boolean mask when b is one), a slice at a time: OpenBLAS shares longer dot products
+    among threads that then spin, spending more CPU than the count gains."""
+    if len(a) <= _ONE_THREAD:
+        return float(np.dot(a, b))
+    return sum(float(np.dot(a[i : i + _ONE_THREAD], b[i : i + _ONE_THREAD])) for i in range(0, len(a), _ONE_THREAD))
 
 
 @dataclass
@@ -61,6 +70,9 @@ class _Data:
     weights: list[np.ndarray]
     wsat_f: list[np.ndarray]  # weight * satisfaction, float
     sat_f: list[np.ndarray]  # satisfaction, float
+    # The satisfaction all of a project's supporters share (approval ballots), else None: prices then compare
+    # budgets with rho * sat, without dividing every budget by its satisfaction.
+    sat_one: list[float | None]
     weights_f: list[np.ndarray]
     mult: list[int]
     total_sat: list[int]
@@ -119,6 +131,7 @@ def _prepare(election: Election, sat: str, tie_break: TieBreak) -> _Data:
         weights=[],
         wsat_f=[],
         sat_f=[],
+        sat_one=[],
         weights_f=[],
         mult=mult,
         total_sat=[],
@@ -138,6 +151,7 @@ def _prepare(election: Election, sat: str, tie_break: TieBreak) -> _Data:
         d.weights.append(w)
         d.wsat_f.append((w * u).astype(np.float64) * mult[p])
         d.sat_f.append(u.astype(np.float64) * mult[p])
+        d.sat_one.append(float(u[0] * mult[p]) if len(u) and (u == u[0]).all() else None)
         d.weights_f.append(w.astype(np.float64))
         d.total_units.append(int((w * u).sum()))
         d.total_weight.append(int(w.sum()))
@@ -309,33 +323,36 @@ def _price_f(run: _Run, p: int) -> tuple[float, float, float]:
     rho is inf when unaffordable.
 
     pabutools' "poor/rich" fixed point: price with the rich paying rho * sat and the poor paying all they have,
-    then move the supporters who cannot pay to the poor; a handful of vectorised passes, no sorting.
+    then move the supporters who cannot pay to the poor; a handful of vectorised passes, no sorting. Most
+    pricings take 1-4 passes over a few dozen to a few thousand supporters, where each NumPy call's own cost
+    counts: sums over a mask are dot products with it (no masked copy), and `rich ^= new_poor` (new_poor is
+    within rich) takes one pass.
     """
     d = run.d
     bud = run.row_bud[d.rows[p]]
-    wbud = bud * d.weights_f[p]
-    available = float(_sum(wbud))
+    weights = d.weights_f[p]
+    available = _dot(bud, weights)
     cost = d.costs[p]
     if available < cost:
         return math.inf, available, 0.0
-    ratio = bud / d.sat_f[p]
+    one = d.sat_one[p]
+    ratio, unit = (bud, one) if one is not None else (bud / d.sat_f[p], 1.0)  # poor: ratio < rho * unit
     rich_sat = float(d.total_sat[p])
-    poor_money = 0.0
     rho = cost / rich_sat
-    new_poor = ratio < rho
-    # count_nonzero is a quarter of any()'s cost, and `rich ^= new_poor` (new_poor is within rich) one pass:
-    # most pricings take 2-4 passes over a few dozen to a few thousand supporters, where each call counts.
+    new_poor = _less(ratio, rho * unit)
     if not np.count_nonzero(new_poor):
         return rho, available, rich_sat
+    wbud = bud * weights
     wsat = d.wsat_f[p]
     rich = ~new_poor
+    poor_money = 0.0
     while True:
-        poor_money += float(_sum(wbud[new_poor]))
-        rich_sat -= float(_sum(wsat[new_poor]))
+        poor_money += _dot(wbud, new_poor)
+        rich_sat -= _dot(wsat, new_poor)
         if rich_sat <= 0:  # float round-off at the boundary: everyone pays all, the last one just so
-            return float(ratio.max()), available, 0.0
+            return float(ratio.max()) / unit, available, 0.0
         rho = (cost - poor_money) / rich_sat
-        new_poor = ratio < rho
+        new_poor = _less(ratio, rho * unit)
         new_poor &= rich
         if not np.count_nonzero(new_poor):
             return rho, available, rich_sat
@@ -470,10 +487,12 @@ def _charge(run: _Run, p: int, rho: float, decides: bool = True) -> None:
 
     `decides`: keep `row_zero` for exact decisions (a certificate's forced run makes none).
     """
-    rows = run.d.rows[p]
+    d = run.d
+    rows = d.rows[p]
     run.chosen.append(p)
     run.rho_f.append(rho)
-    left = run.row_bud[rows] - rho * run.d.sat_f[p]
+    one = d.sat_one[p]
+    left = run.row_bud[rows] - rho * (one if one is not None else d.sat_f[p])
     if decides:
         # Surely poor (paid all it had) with a margin well above float error: exactly 0 from now on.
         run.row_zero[rows] |= left < -_EPS * run.b_f

@@ -397,13 +397,6 @@ def _run_mes(d: _Data, b: Fraction, skip: frozenset[int] = frozenset(), hint: _R
     def extra(p: int) -> float:
         return min(everyone, gained_by_project[p]) * (1 + _EPS)
 
-    def floor(p: int, more: float) -> float:
-        """A lower bound of p's price now, from the hint's marks, with `more` = extra(p)."""
-        marks = hint.price_marks.get(p)
-        if not marks:
-            return 0.0
-        return max((price - more / sat for k, price, sat in marks if k <= matched), default=0.0) * (1 - 2 * _EPS)
-
     rnd = 0
     while heap:
         best = math.inf
@@ -418,10 +411,12 @@ def _run_mes(d: _Data, b: Fraction, skip: frozenset[int] = frozenset(), hint: _R
                     run.dropped[p] = rnd + 1
                     run.money_marks[p] = (k, money + more)
                     continue
-                bound = floor(p, more)
-                if bound > key:
-                    heapq.heappush(heap, (bound, rank, p))
-                    continue
+                marks = hint.price_marks.get(p)
+                if marks:
+                    bound = _price_floor(marks, matched, more)
+                    if bound > key:
+                        heapq.heappush(heap, (bound, rank, p))
+                        continue
             rho, available, rich_sat = _price_f(run, p)
             if abs(available - cost) <= _EPS * cost:
                 # Nearly everyone pays all they have: the float price is unreliable, take the exact one.
@@ -459,6 +454,16 @@ def _run_mes(d: _Data, b: Fraction, skip: frozenset[int] = frozenset(), hint: _R
     if hint is not None:
         _carry_marks(run, hint, matched, extra)
     return run
+
+
+def _price_floor(marks: list[tuple[int, float, float]], matched: int, more: float) -> float:
+    """A lower bound of a project's price now from the hint's marks that hold (`_run_mes`), with `more` its
+    supporters' extra money."""
+    bound = 0.0
+    for k, price, sat in marks:
+        if k <= matched and price - more / sat > bound:
+            bound = price - more / sat
+    return bound * (1 - 2 * _EPS)
 
 
 def _carry_marks(run: _Run, hint: _Run, matched: int, extra: Callable[[int], float]) -> None:

@@ -225,7 +225,7 @@ def load(context) -> None:
     aksu = context.editions.get("aksu")
     if aksu is not None:
         try:
-            created = services.create_records_from_results(actor=None, edition=aksu)
+            created = services.sync_records_with_results(actor=None, edition=aksu).created
         except ValidationError:
             created = []
         if ImplementationRecord.objects.filter(edition=aksu).exists():

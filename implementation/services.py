@@ -1,6 +1,7 @@
 """Changing implementation records: each call is atomic, written to the audit log, and notifies followers.
 
-create_records_from_results(actor=, edition=)   -> the winners of the edition's published counts
+sync_records_with_results(actor=, edition=)   -> records for the winners of the published counts (after a recount:
+                                                 former winners' untouched records removed, the others flagged)
 create_record(actor=, edition=, project_id=, title=, ...)   (demo data, imported past editions)
 update_record(actor=, record=, **changes)
 add_milestone(actor=, record=, date=, title=, text=, language=, photos=[(stage, upload, caption)])
@@ -8,15 +9,17 @@ update_milestone(actor=, milestone=, date=, title=, text=, language=, photos=[..
 delete_milestone(actor=, milestone=)
 """
 
+from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.models import AuditEntry
 from audit.services import record_action
 from notifications.services import followers_of, notify
 
@@ -91,14 +94,46 @@ def create_record(*, actor, edition, project_id: str, title: str, budget_allocat
     return record, created
 
 
-def create_records_from_results(*, actor, edition) -> list[ImplementationRecord]:
-    """A record for every winner of the edition's published counts (one per budget); returns the new ones."""
+@dataclass(frozen=True)
+class ResultsSync:
+    """What `sync_records_with_results` did."""
+
+    created: list[ImplementationRecord]
+    removed: list[str]  # titles of untouched records whose project is no longer a winner
+    stale: list[ImplementationRecord]  # records with work on them whose project is no longer a winner
+
+
+def stale_records(edition) -> models.QuerySet:
+    """Records made from a count whose project is not a winner of the edition's published counts (a recount
+    changed the winners). Records made by hand or imported (no count) are never stale."""
+    from results.selectors import published_winner_ids
+
+    return ImplementationRecord.objects.filter(edition=edition, count_run__isnull=False).exclude(
+        project_id__in=published_winner_ids(edition)
+    )
+
+
+def _untouched(record: ImplementationRecord) -> bool:
+    """Nothing was recorded on it since it was made from the results: no change, no milestone."""
+    changes = AuditEntry.objects.filter(
+        target_type=record._meta.label_lower, target_id=str(record.pk), action__startswith="implementation."
+    ).exclude(action="implementation.record_created")
+    return not record.milestones.exists() and not changes.exists()
+
+
+def sync_records_with_results(*, actor, edition) -> ResultsSync:
+    """A record for every winner of the edition's published counts (one per budget), made once.
+
+    After a recount that changed the winners, a former winner's record that nobody has touched is removed
+    (audited, public); one with recorded work is kept and returned as stale, for a coordinator to cancel with
+    a public reason or keep.
+    """
     from results.selectors import published_runs
 
     runs = published_runs(edition)
     if not runs:
         raise ValidationError(_("The results of this edition are not published yet."))
-    created_records = []
+    created, removed, stale = [], [], []
     with transaction.atomic():
         for run in runs:
             for project in run.outcome["projects"]:
@@ -115,7 +150,7 @@ def create_records_from_results(*, actor, edition) -> list[ImplementationRecord]
                         "latitude": proposal.latitude,
                         "longitude": proposal.longitude,
                     }
-                record, created = create_record(
+                record, is_new = create_record(
                     actor=actor,
                     edition=edition,
                     project_id=project_id,
@@ -126,9 +161,24 @@ def create_records_from_results(*, actor, edition) -> list[ImplementationRecord]
                     district=run.district or (proposal.district if proposal else None),
                     **extra,
                 )
-                if created:
-                    created_records.append(record)
-    return created_records
+                if is_new:
+                    created.append(record)
+        for record in stale_records(edition).select_for_update().order_by("pk"):
+            if not _untouched(record):
+                stale.append(record)
+                continue
+            record_action(
+                actor=actor,
+                action="implementation.record_removed",
+                target=record,
+                edition_id=edition.pk,
+                summary=f"{record.title}: not a winner of the published results",
+                before={"project_id": record.project_id, "title": record.title, **_snapshot(record)},
+                public=True,
+            )
+            removed.append(record.title)
+            record.delete()
+    return ResultsSync(created, removed, stale)
 
 
 def _clean(record: ImplementationRecord) -> None:

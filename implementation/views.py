@@ -123,6 +123,7 @@ def staff_records(request, edition_id: int):
     context = {
         "edition": edition,
         "rows": [(r, forms[r.pk]) for r in records],
+        "stale": set(services.stale_records(edition).values_list("pk", flat=True)),
         "import_form": ImportForm(),
         "report_link": request.build_absolute_uri(reverse("implementation:report", args=[edition.pk]))
         + "?key="
@@ -136,11 +137,25 @@ def staff_records(request, edition_id: int):
 def staff_create_from_results(request, edition_id: int):
     edition = get_edition_for_coordinator(request.user, edition_id)
     try:
-        created = services.create_records_from_results(actor=request.user, edition=edition)
+        sync = services.sync_records_with_results(actor=request.user, edition=edition)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Projects added from the results: %(n)s.") % {"n": len(created)})
+        return redirect("implementation:staff", edition_id=edition.pk)
+    messages.success(request, _("Projects added from the results: %(n)s.") % {"n": len(sync.created)})
+    if sync.removed:
+        messages.info(
+            request,
+            _("Removed, no longer winners of the published results: %(titles)s.") % {"titles": ", ".join(sync.removed)},
+        )
+    if sync.stale:
+        messages.warning(
+            request,
+            _(
+                "No longer winners of the published results, but work is recorded on them: %(titles)s. "
+                "Cancel them with a public reason if they will not be built."
+            )
+            % {"titles": ", ".join(r.title for r in sync.stale)},
+        )
     return redirect("implementation:staff", edition_id=edition.pk)
 
 

@@ -50,6 +50,11 @@ def published_runs(edition) -> list[CountRun]:
     return list(latest.values())
 
 
+def published_winner_ids(edition) -> set[str]:
+    """The project ids that win the edition's published counts (any budget)."""
+    return {p["id"] for run in published_runs(edition) for p in run.outcome["projects"] if p["selected"]}
+
+
 def comparison(edition) -> list[dict]:
     """For coordinators: the latest run of every rule, per budget, side by side."""
     latest = {}

@@ -85,3 +85,33 @@ def test_a_coordinator_corrects_one_milestone_and_deletes_another(desktop_page, 
     page.goto(record.get_absolute_url())
     timeline = page.locator("main").inner_text()
     assert "Foundation poured" in timeline and "Fundation" not in timeline and "Posted twice" not in timeline
+
+
+def test_after_a_recount_a_coordinator_adds_the_new_winners_and_sees_which_former_ones_to_cancel(
+    desktop_page, live_server
+):
+    from implementation import services
+    from implementation.models import ImplementationRecord
+
+    from .helpers import publish_count
+
+    edition = make_edition()
+    coordinator = make_staff("coordinator", city=edition.city, language="ru")
+    publish_count(edition, [("1", "Скейт-парк", 30_000_000, True), ("2", "Фонтан", 20_000_000, True)])
+    services.sync_records_with_results(actor=coordinator, edition=edition)
+    fountain = ImplementationRecord.objects.get(project_id="2")
+    services.update_record(actor=coordinator, record=fountain, contractor="Aksu Stroy")
+    publish_count(edition, [("2", "Фонтан", 20_000_000, False), ("3", "Освещение", 5_000_000, True)])
+
+    page = desktop_page
+    sign_in_browser(page, coordinator, base_url=live_server.url)
+    page.context.add_cookies([{"name": "django_language", "value": "ru", "url": live_server.url}])
+    page.goto(reverse("implementation:staff", kwargs={"edition_id": edition.pk}))
+    page.get_by_role("button", name="Добавить победителей из опубликованных итогов").click()
+
+    page.get_by_text("Добавлено проектов из итогов: 1.").wait_for()
+    page.get_by_text("Удалены, так как больше не победители опубликованных итогов: Скейт-парк.").wait_for()
+    warning = page.locator(".messages").get_by_text("по ним уже записана работа: Фонтан")
+    assert warning.count() == 1
+    assert page.locator("section h2").all_inner_texts() == ["Освещение", "Фонтан"]
+    assert page.locator(f"#record-{fountain.pk} [role=note]").count() == 1

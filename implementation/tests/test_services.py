@@ -25,19 +25,53 @@ def test_it_creates_a_record_for_each_winner_of_the_published_results_once():
     district = make_district(edition)
     publish_count(edition, [("3", "Village lights", 5_000_000, True)], district=district)
     coordinator = make_staff("coordinator", city=edition.city)
-    created = services.create_records_from_results(actor=coordinator, edition=edition)
+    created = services.sync_records_with_results(actor=coordinator, edition=edition).created
     assert sorted((r.project_id, r.title, r.budget_allocated) for r in created) == [
         ("1", "Skate park", 30_000_000),
         ("3", "Village lights", 5_000_000),
     ]
     assert ImplementationRecord.objects.get(project_id="3").district == district
-    assert services.create_records_from_results(actor=coordinator, edition=edition) == []
+    assert services.sync_records_with_results(actor=coordinator, edition=edition) == services.ResultsSync([], [], [])
     assert AuditEntry.objects.filter(action="implementation.record_created").count() == 2
+
+
+def test_after_a_recount_former_winners_are_removed_unless_work_is_recorded_on_them():
+    edition = make_edition()
+    coordinator = make_staff("coordinator", city=edition.city)
+    publish_count(
+        edition,
+        [("1", "Skate park", 30_000_000, True), ("2", "Fountain", 20_000_000, True), ("4", "Benches", 1_000, True)],
+    )
+    services.sync_records_with_results(actor=coordinator, edition=edition)
+    fountain = ImplementationRecord.objects.get(project_id="2")
+    services.update_record(actor=coordinator, record=fountain, contractor="Aksu Stroy")
+    benches = ImplementationRecord.objects.get(project_id="4")
+    services.add_milestone(actor=coordinator, record=benches, date=date(2026, 5, 1), title="Ordered", language="en")
+    by_hand = make_record(edition, "Old lamp posts")  # not made from a count: never stale
+    publish_count(
+        edition,
+        [("1", "Skate park", 30_000_000, True), ("2", "Fountain", 20_000_000, False), ("3", "Lights", 5_000, True)]
+        + [("4", "Benches", 1_000, False), ("5", "Bins", 500, False)],
+    )
+    services.sync_records_with_results(actor=coordinator, edition=edition)
+    publish_count(edition, [("1", "Skate park", 30_000_000, True), ("5", "Bins", 500, True)])  # the recount
+    assert set(services.stale_records(edition)) == {fountain, benches, ImplementationRecord.objects.get(project_id="3")}
+
+    sync = services.sync_records_with_results(actor=coordinator, edition=edition)
+
+    assert [r.project_id for r in sync.created] == ["5"]
+    assert sync.removed == ["Lights"]
+    assert sync.stale == [fountain, benches]
+    kept = {"1", "2", "4", "5", by_hand.project_id}
+    assert set(ImplementationRecord.objects.values_list("project_id", flat=True)) == kept
+    removal = AuditEntry.objects.get(action="implementation.record_removed")
+    assert removal.public and removal.before["title"] == "Lights"
+    assert services.sync_records_with_results(actor=coordinator, edition=edition).removed == []
 
 
 def test_unpublished_results_create_nothing():
     with pytest.raises(ValidationError):
-        services.create_records_from_results(actor=None, edition=make_edition())
+        services.sync_records_with_results(actor=None, edition=make_edition())
 
 
 def test_a_new_status_brings_its_default_progress_and_is_audited_publicly():

@@ -213,9 +213,7 @@ def _city(slug: str, fields: dict) -> City:
 def _districts(city: City, rows) -> list[tuple[District, int | None]]:
     out = []
     for kk, ru, en, budget in rows:
-        district, _ = District.objects.update_or_create(
-            city=city, name_en=en, defaults={"name_kk": kk, "name_ru": ru}
-        )
+        district, _ = District.objects.update_or_create(city=city, name_en=en, defaults={"name_kk": kk, "name_ru": ru})
         out.append((district, budget))
     return out
 
@@ -240,9 +238,7 @@ def _staff(context: DemoContext) -> None:
         if user is None or not user.check_password(DEMO_PASSWORD):
             user = services.create_staff_account(actor=None, phone=phone, name=name, password=DEMO_PASSWORD)
         services.grant_role(actor=None, user=user, role=role, city=context.cities.get(city_slug))
-        TOTPDevice.objects.update_or_create(
-            user=user, name="demo", defaults={"key": DEMO_TOTP_KEY, "confirmed": True}
-        )
+        TOTPDevice.objects.update_or_create(user=user, name="demo", defaults={"key": DEMO_TOTP_KEY, "confirmed": True})
         context.staff[phone] = user
 
 

@@ -1,8 +1,8 @@
 """Template filters for amounts and dates written the way each of the site's languages writes them.
 
-    {% load bastama %}
-    {{ edition.budget|tenge }}         kk, ru: 80 000 000 ₸   en: ₸80,000,000
-    {{ edition.voting_starts|local_date }}        kk: 2022 ж. 4 мамыр   ru: 4 мая 2022 г.   en: 4 May 2022
+{% load bastama %}
+{{ edition.budget|tenge }}         kk, ru: 80 000 000 ₸   en: ₸80,000,000
+{{ edition.voting_starts|local_date }}        kk: 2022 ж. 4 мамыр   ru: 4 мая 2022 г.   en: 4 May 2022
 """
 
 from datetime import date, datetime

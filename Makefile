@@ -35,7 +35,7 @@ test: install messages chromium fonts
 
 lint: install
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check $$(git ls-files '*.py')
+	$(VENV)/bin/ruff format --check $$(git ls-files '*.py' ':!:*/migrations/*')
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 
 bench: install

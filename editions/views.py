@@ -220,6 +220,11 @@ def edition_detail(request, city_slug: str, year: int):
     edition = get_object_or_404(
         Edition.objects.select_related("city").filter(announcement_starts__lte=now), city__slug=city_slug, year=year
     )
+    districts = edition.edition_districts.select_related("district")
+    districts = sorted(districts, key=lambda row: row.district.name.casefold())
+    own = [row.budget for row in districts if row.budget is not None]
+    # What the districts' own budgets leave, shared by the others (voting.eligibility.shared_budget decides it).
+    shared_budget = max(0, edition.budget - sum(own)) if own else 0
     context = {
         "city": edition.city,
         "edition": edition,
@@ -227,9 +232,8 @@ def edition_detail(request, city_slug: str, year: int):
         "countdown": countdown(edition, now),
         "timeline": timeline(edition, now),
         "categories": sorted(edition.categories.all(), key=lambda c: c.name.casefold()),
-        "districts": sorted(
-            edition.edition_districts.select_related("district"), key=lambda row: row.district.name.casefold()
-        ),
+        "districts": districts,
+        "shared_budget": shared_budget,
         "ballot_help": ballot_help(edition),
         "rule_help": RULE_HELP[CountingRule(edition.counting_rule)],
         "panels": panels("_edition.html"),

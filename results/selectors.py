@@ -67,17 +67,20 @@ def comparison(edition) -> list[dict]:
 def elections_for(edition: Edition) -> dict[District | None, Election]:
     """The counted ballots of a closed edition as one pbcount Election per budget ({district or None: Election}).
 
-    The projects are the ballot's (the shortlist, per district when the budget is split; voting.ballots reads
-    review's shortlist), with the cost shown on the ballot; the ballots come from voting.selectors without any
-    identity. A budget nobody voted in is still counted, so its projects are listed with no votes.
+    The projects are the ballot's (the shortlist, per district when the budget is split, the shared budget under
+    None; voting.ballots reads review's shortlist), with the cost shown on the ballot; the ballots come from
+    voting.selectors without any identity. A budget nobody voted in is still counted, so its projects are listed
+    with no votes.
     """
     from voting.ballots import ballot_for
-    from voting.eligibility import split_districts
+    from voting.eligibility import shared_budget, split_districts
     from voting.selectors import counted_ballots
 
     cast = counted_ballots(edition)
     split = split_districts(edition)
     budgets = [row.district for row in split.values()] if split else [None]
+    if split and shared_budget(edition):
+        budgets.insert(0, None)
     elections: dict[District | None, Election] = {}
     for district in budgets:
         spec = ballot_for(edition, district)

@@ -2,7 +2,9 @@
 
 The checks, in the order a resident can fix them: signed in, IIN given (its check digit was verified when it was
 entered), old enough on the day voting closes, on the voter list or a resident of the edition's districts when
-the edition asks for it, and for an edition whose budget is split, a district of the edition to vote in.
+the edition asks for it, and for an edition whose budget is split, a district to vote in: residents of a
+district with a budget of its own vote on that district's ballot, everyone else on the shared ballot (what is
+left of the edition's budget, for the projects of the districts without a budget of their own).
 Whether voting is open, and whether this IIN has already voted, are the services' business (voting.services).
 """
 
@@ -35,7 +37,7 @@ _MAY_VOTE = gettext_lazy("You may vote.")
 class Eligibility:
     code: str
     message: str
-    # The district whose budget the person votes in (None: the edition has one budget).
+    # The district whose budget the person votes in (None: the edition's one budget, or the shared budget).
     district: District | None = None
 
     @property
@@ -112,6 +114,14 @@ def split_districts(edition: Edition) -> dict[int, EditionDistrict]:
     return {row.district_id: row for row in _edition_districts(edition) if row.budget is not None}
 
 
+def shared_budget(edition: Edition) -> int:
+    """Where the budget is split, what the districts' own budgets leave of the edition's: the shared budget of
+    the projects of every other district (and of none), voted on by everyone not in a district with its own
+    budget. 0 when nothing is left or the budget is not split."""
+    split = split_districts(edition)
+    return max(0, edition.budget - sum(row.budget for row in split.values())) if split else 0
+
+
 def restriction_of(edition: Edition) -> str:
     def load():
         if Edition.voting_rules.is_cached(edition):  # the view's select_related("voting_rules") spares a query
@@ -161,6 +171,8 @@ def check(user, edition: Edition, district: District | None = None) -> Eligibili
     if chosen_id is None:
         return _refuse(NO_DISTRICT, _("Choose the district where you live in your profile to vote."))
     if chosen_id not in split:
+        if district is None and shared_budget(edition):
+            return Eligibility(OK, _MAY_VOTE)  # the shared ballot
         return _refuse(WRONG_DISTRICT, _("Your district has no budget of its own in this edition."))
     if district is not None and user.district_id is not None and district.pk != user.district_id:
         return _refuse(WRONG_DISTRICT, _("You may vote only for the projects of the district where you live."))

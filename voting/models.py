@@ -120,7 +120,7 @@ class Participation(models.Model):
 
     Two partial unique constraints stand in for one over (edition, district, iin_hash): NULL never equals
     NULL in a unique index, so an edition-wide participation (district NULL) needs a constraint of its own. A third
-    keeps one counted ballot per person across the districts of a split budget.
+    keeps one counted ballot per person across the ballots of a split budget (districts' and shared).
     """
 
     edition = models.ForeignKey(Edition, on_delete=models.PROTECT, related_name="participations")
@@ -152,12 +152,11 @@ class Participation(models.Model):
                 condition=Q(district__isnull=True),
                 name="one_participation_per_edition",
             ),
-            # Where the budget is split, a person votes in one district only (their own): one counted ballot per
-            # edition. A withdrawn participation (no ballot) leaves room to vote elsewhere after moving.
+            # Where the budget is split, a person votes on one ballot only (their district's or the shared one):
+            # one counted ballot per edition. A withdrawn participation (no ballot) leaves room to vote elsewhere
+            # after moving.
             models.UniqueConstraint(
-                fields=["edition", "iin_hash"],
-                condition=Q(district__isnull=False, ballot__isnull=False),
-                name="one_counted_district_ballot",
+                fields=["edition", "iin_hash"], condition=Q(ballot__isnull=False), name="one_counted_ballot"
             ),
         ]
         indexes = [models.Index(fields=["user", "edition"], name="participation_user_idx")]

@@ -155,10 +155,10 @@ def enter_paper_ballot(
     person = parse_voter_iin(iin)
     _check_voter(person, edition)
     split = eligibility.split_districts(edition)
-    if split and (district is None or district.pk not in split):
-        raise PaperRefused("no_district", _("Choose the district whose projects are on this paper ballot."))
     if not split:
         district = None
+    elif district.pk not in split if district else not eligibility.shared_budget(edition):
+        raise PaperRefused("no_district", _("Choose the district whose projects are on this paper ballot."))
     spec = ballots.ballot_for(edition, district)
     try:
         clean = _normal(ballots.validate(spec, choices))

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from editions.models import BallotType, District
 
-from . import ballots
+from . import ballots, eligibility
 from .models import Restriction
 from .paper_models import WhenBoth
 
@@ -80,9 +80,13 @@ class PaperBallotForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.edition = edition
         self.split = split
+        # With a shared budget, no district means the shared ballot (the paper most polling points get).
+        self.shared = bool(split) and bool(eligibility.shared_budget(edition))
         if split:
             self.fields["district"].queryset = District.objects.filter(pk__in=list(split))
-            self.fields["district"].required = True
+            self.fields["district"].required = not self.shared
+            if self.shared:
+                self.fields["district"].empty_label = _("Shared budget (the other districts)")
         else:
             del self.fields["district"]
         hints = {
@@ -95,7 +99,7 @@ class PaperBallotForm(forms.Form):
         cleaned = super().clean()
         district = cleaned.get("district")
         text = cleaned.get("numbers")
-        if text is None or (self.split and district is None):
+        if text is None or (self.split and district is None and not self.shared):
             return cleaned
         spec = ballots.ballot_for(self.edition, district if self.split else None)
         try:

@@ -20,16 +20,22 @@ from .paper_models import PaperBallot, PaperState
 _POLLING_POINT = "paper_polling_point"
 
 
-def _numbered(edition, district) -> list[dict]:
+def _ballot_list(edition, district, *, shared: bool = False) -> dict:
+    """One paper ballot: its district (None for the edition's one or the shared budget), budget and numbered
+    projects."""
     spec = ballots.ballot_for(edition, district)
-    return [{"number": n, "id": p.id, "title": p.title, "cost": p.cost} for n, p in enumerate(spec.projects, 1)]
+    projects = [{"number": n, "id": p.id, "title": p.title, "cost": p.cost} for n, p in enumerate(spec.projects, 1)]
+    return {"district": district, "shared": shared, "budget": spec.budget, "projects": projects}
 
 
 def _ballot_lists(edition, split) -> list[dict]:
-    """The numbered projects of each paper ballot (one per district when the budget is split)."""
+    """Each paper ballot (when the budget is split: the shared one if there is one, then one per district)."""
     if not split:
-        return [{"district": None, "projects": _numbered(edition, None)}]
-    return [{"district": row.district, "projects": _numbered(edition, row.district)} for row in split.values()]
+        return [_ballot_list(edition, None)]
+    lists = [_ballot_list(edition, row.district) for row in split.values()]
+    if eligibility.shared_budget(edition):
+        lists.insert(0, _ballot_list(edition, None, shared=True))
+    return lists
 
 
 def _state_counts(edition) -> dict[str, int]:
@@ -123,7 +129,7 @@ def mismatches(request, edition_id: int):
     items = []
     for sheet in sheets:
         if sheet.district_id not in lists:
-            lists[sheet.district_id] = {p["id"]: p for p in _numbered(edition, sheet.district)}
+            lists[sheet.district_id] = {p["id"]: p for p in _ballot_list(edition, sheet.district)["projects"]}
         items.append({"sheet": sheet, "entries": _entry_rows(sheet, lists[sheet.district_id])})
     return render(request, "voting/paper/mismatches.html", {"edition": edition, "items": items})
 

@@ -100,14 +100,11 @@ def _lock_participation(user, edition: Edition, district: District | None) -> Pa
 
 
 def _check_other_district(user, edition: Edition, district: District | None) -> None:
-    """In an edition with split budgets, one person votes for one district's projects."""
-    if district is None:
-        return
-    elsewhere = (
-        Participation.objects.filter(edition=edition, iin_hash=user.iin_hash, ballot__isnull=False)
-        .exclude(district=district)
-        .exists()
-    )
+    """In an edition with split budgets, one person votes on one ballot: their district's, or the shared one."""
+    if district is None and not eligibility.split_districts(edition):
+        return  # one budget: no other ballot (and no query on the busiest path)
+    others = Participation.objects.filter(edition=edition, iin_hash=user.iin_hash, ballot__isnull=False)
+    elsewhere = (others.exclude(district=district) if district else others.exclude(district=None)).exists()
     if elsewhere:
         raise _voted_elsewhere()
 
@@ -281,7 +278,7 @@ def _record(*, user, edition, district, clean, replace_only: bool, cast_only: bo
         return cast
     participation = _lock_participation(user, edition, district)
     if participation is None and not replace_only:
-        # The INSERT met a counted ballot of this IIN in another district (one_counted_district_ballot).
+        # The INSERT met a counted ballot of this IIN on another ballot of the edition (one_counted_ballot).
         raise _voted_elsewhere()
     if participation is None or (replace_only and participation.ballot_id is None):
         raise VotingRefused(NO_BALLOT, _("You have no ballot to change in this edition."))

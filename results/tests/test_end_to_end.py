@@ -96,3 +96,41 @@ def test_the_staff_screen_warns_about_paper_ballots_not_yet_counted(client):
     page = client.get(reverse("results:staff", args=[edition.pk])).content.decode()
     assert "1 paper ballot is not counted yet" in page
     assert "Ballots to count: 0 (online 0, on paper 0)." in page
+
+
+def test_with_a_shared_budget_the_districts_without_their_own_vote_and_are_counted_together(client):
+    """Aksu's set-up: villages with budgets of their own; the town's districts share what is left."""
+    from editions.models import District, EditionDistrict
+    from results.services import count_edition, publish_results
+    from voting.tests.paper_factories import make_project
+
+    edition = make_voting_edition(budget=150)  # Playground 100, Benches 60, Lights 50: no district
+    staff = coordinators(edition)
+    village, central = (
+        District.objects.create(city=edition.city, name_kk=name, name_ru=name, name_en=name)
+        for name in ("Village", "Central")
+    )
+    EditionDistrict.objects.create(edition=edition, district=village, budget=50)
+    EditionDistrict.objects.create(edition=edition, district=central)
+    well = make_project(edition, "Well", 40, village).pk
+    playground, benches, lights = ballot_ids(edition)  # the shared ballot: budget 150 - 50
+    assert ballot_ids(edition, village) == [well]
+
+    cast_ballot(user=make_voter(district=central), edition=edition, choices={benches: 1})
+    cast_ballot(user=make_voter(district=central), edition=edition, choices={lights: 1})
+    cast_ballot(user=make_voter(district=village), edition=edition, choices={well: 1})
+    iin = make_iin()
+    for actor in staff:  # a paper ballot of the shared budget: no district
+        paper.enter_paper_ballot(edition=edition, actor=actor, iin=iin, voter_name="P", choices={benches: 1})
+    _close(edition)
+
+    runs = {run.district: run for run in count_edition(edition=edition, actor=staff[0])}
+    assert set(runs) == {None, village}
+    assert (runs[None].outcome["budget"], runs[None].outcome["voters"]) == ("100", 3)
+    assert sorted(runs[None].winners) == sorted([str(benches)])  # Benches 2 votes (60), then Lights (50) no longer fits
+    assert runs[village].winners == [str(well)]
+    for run in runs.values():
+        publish_results(run=run, actor=staff[0])
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("results:edition", args=[edition.pk])).content.decode()
+    assert "Shared budget (the other districts)" in page and "<h2>Village</h2>" in page

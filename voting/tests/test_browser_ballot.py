@@ -96,3 +96,29 @@ def test_the_remaining_budget_follows_the_ticks_with_javascript(page, live_serve
     expect(page.locator("#budget-label-over")).to_be_visible()
     expect(page.locator("#budget-amount")).to_have_text("10")
     page.screenshot(path=str(ARTIFACTS / "voting-ballot-over-budget.png"), full_page=True)
+
+
+def test_a_resident_of_a_district_without_its_own_budget_votes_on_the_shared_ballot(page, live_server):
+    from editions.models import District, EditionDistrict
+
+    edition = make_voting_edition(budget=100)
+    village, central = (
+        District.objects.create(city=edition.city, name_kk=name, name_ru=name, name_en=name)
+        for name in ("Village", "Central")
+    )
+    EditionDistrict.objects.create(edition=edition, district=village, budget=40)
+    EditionDistrict.objects.create(edition=edition, district=central)
+    make_projects(edition, [("Well", 40)], district=village)
+    (square,) = make_projects(edition, [("Square", 50)], district=central)
+    (plan,) = make_projects(edition, [("Town plan", 10)])
+    sign_in_browser(page, make_voter(district=central), base_url=live_server.url)
+    _english(page)
+    page.goto(f"/editions/{edition.pk}/vote/")
+    expect(page.locator("#budget-amount")).to_have_text("60")
+    expect(page.get_by_label("Well")).to_have_count(0)
+    page.get_by_label("Square").check()
+    page.get_by_label("Town plan").check()
+    page.get_by_role("button", name="Review my ballot").click()
+    page.get_by_role("button", name="Confirm my ballot").click()
+    expect(page.locator("#receipt-code")).to_be_visible()
+    assert selectors.counted_ballots(edition) == {None: [[(str(square.pk), 1), (str(plan.pk), 1)]]}

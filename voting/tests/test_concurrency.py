@@ -118,18 +118,19 @@ def test_fifty_voters_submitting_at_once_store_fifty_ballots(setup):
     assert selectors.counted_ballots(edition) == {None: [[(str(projects[0].pk), 1)]] * N}
 
 
-def test_one_person_racing_in_two_districts_of_a_split_budget_keeps_one_counted_ballot():
+@pytest.mark.parametrize("south_budget", [100, None], ids=["two district ballots", "a district's and the shared"])
+def test_one_person_racing_in_two_districts_of_a_split_budget_keeps_one_counted_ballot(south_budget):
     """Their profile's district changed between two requests: the database still keeps one counted ballot."""
     from accounts.models import User
     from editions.models import District, EditionDistrict
 
-    edition = make_voting_edition(budget=100)
+    edition = make_voting_edition(budget=200)
     districts = [
         District.objects.create(city=edition.city, name_kk=name, name_ru=name, name_en=name) for name in ("N", "S")
     ]
     projects = []
-    for district in districts:
-        EditionDistrict.objects.create(edition=edition, district=district, budget=100)
+    for district, budget in zip(districts, (100, south_budget), strict=True):
+        EditionDistrict.objects.create(edition=edition, district=district, budget=budget)
         projects += make_projects(edition, [(f"Park {district.name_en}", 50)], district=district)
     voter = make_voter(district=districts[0])
 

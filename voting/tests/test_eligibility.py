@@ -122,3 +122,20 @@ def test_the_message_is_translated():
     with translation.override("ru"):
         message = eligibility.check(make_user(), make_voting_edition()).message
     assert "ИИН" in message
+
+
+def test_with_a_shared_budget_residents_of_districts_without_their_own_vote_on_the_shared_ballot():
+    edition = make_voting_edition(budget=200)
+    village, central, elsewhere = (
+        District.objects.create(city=edition.city, name_kk=name, name_ru=name, name_en=name)
+        for name in ("Village", "Central", "Elsewhere")
+    )
+    EditionDistrict.objects.create(edition=edition, district=village, budget=50)
+    EditionDistrict.objects.create(edition=edition, district=central)
+    assert eligibility.shared_budget(edition) == 150
+    for district in (central, elsewhere):  # no residents-only rule here: a district outside the edition votes too
+        allowed = eligibility.check(make_voter(district=district), edition)
+        assert allowed.ok and allowed.district is None
+    assert eligibility.check(make_voter(district=village), edition).district == village
+    assert eligibility.check(make_voter(district=central), edition, village).code == "wrong_district"
+    assert eligibility.check(make_voter(), edition).code == "no_district"

@@ -283,3 +283,20 @@ def test_once_results_are_published_no_sheet_is_entered_or_resolved(edition, sta
     sheet.refresh_from_db()
     assert sheet.state == PaperState.MISMATCH
     assert Participation.objects.filter(edition=edition).count() == 0
+
+
+def test_with_a_shared_budget_a_sheet_without_a_district_is_the_shared_ballot():
+    from editions.models import District, EditionDistrict
+
+    edition = make_voting_edition(budget=150)  # its three projects have no district
+    village = District.objects.create(city=edition.city, name_kk="V", name_ru="V", name_en="Village")
+    EditionDistrict.objects.create(edition=edition, district=village, budget=50)
+    first, second = coordinators(edition)
+    playground, benches, lights = ballot_ids(edition)  # the shared ballot: 100 left
+    with pytest.raises(paper.PaperRefused) as refused:
+        _enter(edition, first, make_iin(), {benches: 1, lights: 1})
+    assert refused.value.code == "over_budget"
+    iin = make_iin()
+    _enter(edition, first, iin, {playground: 1})
+    _enter(edition, second, iin, {playground: 1})
+    assert counted_ballots(edition) == {None: [[(str(playground), 1)]]}

@@ -182,3 +182,31 @@ def test_receipt_codes_use_the_whole_alphabet_in_three_groups_of_four():
     assert all(re.fullmatch(r"[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){2}", code) for code in codes)
     assert len(set(codes)) == len(codes)
     assert set("".join(codes).replace("-", "")) == set(receipts._ALPHABET)  # every 5-bit group is used
+
+
+def test_a_shared_budget_has_its_own_ballot_and_a_person_still_votes_once(edition):
+    village = District.objects.create(city=edition.city, name_kk="V", name_ru="V", name_en="Village")
+    central = District.objects.create(city=edition.city, name_kk="C", name_ru="C", name_en="Central")
+    EditionDistrict.objects.create(edition=edition, district=village, budget=40)
+    EditionDistrict.objects.create(edition=edition, district=central)  # shares the other 60
+    (well,) = make_projects(edition, [("Well", 40)], district=village)
+    square, lamps = make_projects(edition, [("Square", 50), ("Lamps", 30)], district=central)
+    (plan,) = make_projects(edition, [("Town plan", 10)])  # no district: on the shared ballot
+    townsman = make_voter(district=central)
+    _refused("over_budget", user=townsman, edition=edition, choices={square.pk: 1, lamps.pk: 1})
+    _refused("not_on_ballot", user=townsman, edition=edition, choices={well.pk: 1})
+    services.submit_ballot(user=townsman, edition=edition, choices={square.pk: 1, plan.pk: 1})
+    villager = make_voter(district=village)
+    services.submit_ballot(user=villager, edition=edition, choices={well.pk: 1})
+    # Each moves house after voting: the other ballot is refused, online as in the database.
+    townsman.district, villager.district = village, central
+    _refused("other_district", user=townsman, edition=edition, choices={well.pk: 1})
+    _refused("other_district", user=villager, edition=edition, choices={lamps.pk: 1})
+    assert selectors.counted_ballots(edition) == {
+        None: [[(str(square.pk), 1), (str(plan.pk), 1)]],
+        village: [[(str(well.pk), 1)]],
+    }
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Participation.objects.create(
+            edition=edition, district=None, iin_hash=villager.iin_hash, ballot=Ballot.objects.create(edition=edition)
+        )

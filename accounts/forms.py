@@ -160,6 +160,14 @@ class ProfileForm(forms.Form):
         self.user = user
         if user.has_iin:
             del self.fields["iin"]
+        # Grouped by city: two cities may both have a "Central" district (the queryset still validates).
+        by_city: dict = {}
+        for district in self.fields["district"].queryset:
+            by_city.setdefault(district.city.name, []).append((district.pk, district.name))
+        self.fields["district"].choices = [("", self.fields["district"].empty_label)] + [
+            (city, sorted(districts, key=lambda choice: choice[1].casefold()))
+            for city, districts in sorted(by_city.items(), key=lambda item: item[0].casefold())
+        ]
 
     def clean_iin(self) -> IIN | None:
         value = self.cleaned_data["iin"].strip()

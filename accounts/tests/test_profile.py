@@ -81,3 +81,13 @@ def test_a_coordinator_of_another_city_cannot_correct_it(client, district):
     sign_in(client, make_staff("coordinator", city=other))
     response = client.post(reverse("accounts:correct_iin"), {"phone": resident.phone, "iin": "251112401047"})
     assert response.status_code == 403
+
+
+def test_the_districts_are_grouped_by_city_so_two_centrals_are_told_apart(client, district):
+    other = City.objects.create(slug="khromtau", name_kk="Хромтау", name_ru="Хромтау", name_en="Khromtau")
+    District.objects.create(city=other, name_kk="Орталық", name_ru="Центральный", name_en="Central")
+    sign_in(client, make_user())
+    page = client.get(reverse("accounts:profile"), HTTP_ACCEPT_LANGUAGE="en").text
+    aksu, khromtau = page.index('<optgroup label="Aksu">'), page.index('<optgroup label="Khromtau">')
+    assert aksu < page.index(f'value="{district.pk}"') < khromtau
+    assert _save(client, district=district.pk).status_code == 302

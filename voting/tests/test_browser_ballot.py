@@ -122,3 +122,16 @@ def test_a_resident_of_a_district_without_its_own_budget_votes_on_the_shared_bal
     page.get_by_role("button", name="Confirm my ballot").click()
     expect(page.locator("#receipt-code")).to_be_visible()
     assert selectors.counted_ballots(edition) == {None: [[(str(square.pk), 1), (str(plan.pk), 1)]]}
+
+
+def test_in_kazakh_the_live_budget_groups_digits_as_the_page_does(page, live_server):
+    edition = make_voting_edition(budget=100_000)
+    make_projects(edition, [("Playground", 60_000), ("Lights", 50_000)])
+    sign_in_browser(page, make_voter(), base_url=live_server.url)
+    page.context.add_cookies([{"name": "django_language", "value": "kk", "url": live_server.url}])
+    page.goto(f"/editions/{edition.pk}/vote/")
+    served = page.locator("#budget-amount").inner_text()
+    page.get_by_label("Playground").check()
+    expect(page.locator("#budget-amount")).not_to_have_text(served)
+    live = page.locator("#budget-amount").inner_text()
+    assert [served.replace("\xa0", " "), live.replace("\xa0", " ")] == ["100 000", "40 000"]

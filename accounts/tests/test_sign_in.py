@@ -119,3 +119,12 @@ def test_sign_out_needs_post(client):
 )
 def test_the_sign_in_page_speaks_kazakh_and_russian(client, language, text):
     assert text in client.get(reverse("accounts:sign_in"), HTTP_ACCEPT_LANGUAGE=language).text
+
+
+def test_the_header_sign_in_link_on_the_sign_in_page_does_not_point_back_to_itself(client):
+    page = client.get(reverse("accounts:sign_in") + "?next=/aksu/").content.decode()
+    assert f'href="{reverse("accounts:sign_in")}"' in page
+    assert "next=/accounts/" not in page and "next=%2Faccounts" not in page
+    assert f'href="{reverse("accounts:sign_in")}?next=/aksu/' not in page
+    home = client.get("/", follow=True).content.decode()
+    assert "?next=" in home

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.iin import age_on
 from editions.models import District, Edition
 
-from .eligibility import closing_day
+from .eligibility import closing_day, shared_budget
 from .models import Channel, Participation, VoterListEntry
 from .paper_models import PaperBallot, PaperState
 
@@ -88,6 +88,8 @@ def summary(edition: Edition) -> Turnout:
     result = Turnout(on_list=VoterListEntry.objects.filter(edition=edition).count())
     districts: dict[int | None, Row] = {}
     names = {d.pk: d.name for d in District.objects.filter(city_id=edition.city_id)}
+    # Votes without a district: the edition's one budget (no label) or, where the budget is split, the shared one.
+    names[None] = str(_("Shared budget (the other districts)")) if shared_budget(edition) else ""
     for row in _counted(edition).values("district_id", "channel").annotate(n=Count("id")).order_by():
         target = districts.setdefault(row["district_id"], Row(names.get(row["district_id"], "")))
         _add(target, row["channel"], row["n"])

@@ -8,7 +8,7 @@ from django.utils import translation
 
 from accounts.testing import make_user
 from editions.models import District, EditionDistrict
-from voting import receipts, selectors, services
+from voting import receipts, selectors, services, turnout
 from voting.models import Ballot, BallotChoice, Channel, Participation
 
 from .helpers import make_projects, make_voter, make_voting_edition
@@ -210,3 +210,5 @@ def test_a_shared_budget_has_its_own_ballot_and_a_person_still_votes_once(editio
         Participation.objects.create(
             edition=edition, district=None, iin_hash=villager.iin_hash, ballot=Ballot.objects.create(edition=edition)
         )
+    labels = {row.label for row in turnout.summary(edition).by_district}
+    assert labels == {"Shared budget (the other districts)", "Village"}

@@ -20,9 +20,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.iin import age_on
-from editions.models import District, Edition
+from editions.models import Edition
 
-from .eligibility import closing_day, shared_budget
+from .eligibility import closing_day, shared_budget, split_districts
 from .models import Channel, Participation, VoterListEntry
 from .paper_models import PaperBallot, PaperState
 
@@ -87,8 +87,9 @@ def summary(edition: Edition) -> Turnout:
     """Totals, by district and by local calendar day of the first vote, each split online / paper."""
     result = Turnout(on_list=VoterListEntry.objects.filter(edition=edition).count())
     districts: dict[int | None, Row] = {}
-    names = {d.pk: d.name for d in District.objects.filter(city_id=edition.city_id)}
-    # Votes without a district: the edition's one budget (no label) or, where the budget is split, the shared one.
+    # A vote's district is one with a budget of its own, or none: the edition's one budget (no label) or, where
+    # the budget is split, the shared one.
+    names = {pk: row.district.name for pk, row in split_districts(edition).items()}
     names[None] = str(_("Shared budget (the other districts)")) if shared_budget(edition) else ""
     for row in _counted(edition).values("district_id", "channel").annotate(n=Count("id")).order_by():
         target = districts.setdefault(row["district_id"], Row(names.get(row["district_id"], "")))

@@ -563,9 +563,9 @@ def _certify(d: _Data, low: _Run, high_b: Fraction, skip: frozenset[int], suspec
         if bound >= limit:
             price = top_price[r1] if r1 is not None else math.inf
             if r0 == 0:
-                bound = float(np.minimum(d.sat_f[q] * price, start) @ d.weights_f[q])
+                bound = _dot(np.minimum(d.sat_f[q] * price, start), d.weights_f[q])
             else:
-                bound = float(np.minimum(budgets[r0][d.rows[q]], d.sat_f[q] * price) @ d.weights_f[q])
+                bound = _dot(np.minimum(budgets[r0][d.rows[q]], d.sat_f[q] * price), d.weights_f[q])
         run.sums[key] = bound
         return bound
 
@@ -810,7 +810,7 @@ def _outcome(
         if d.total_sat[p] <= 0:
             results[p] = result(p, Reason.NO_SUPPORT)
             continue
-        money = _cents(float(run.row_bud[d.rows[p]] @ d.weights_f[p]) / scale)
+        money = _cents(_dot(run.row_bud[d.rows[p]], d.weights_f[p]) / scale)
         cost = projects[p].cost
         results[p] = result(
             p,

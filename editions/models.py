@@ -230,6 +230,13 @@ class Category(models.Model):
         return localized(self, "name")
 
 
+def shared_budget(budget: int, own_budgets) -> int:
+    """What the districts' own budgets leave of an edition's `budget`: the shared budget of the other districts'
+    projects; 0 when no district has a budget of its own (one budget) or nothing is left."""
+    own = [amount for amount in own_budgets if amount is not None]
+    return max(0, budget - sum(own)) if own else 0
+
+
 class EditionDistrict(models.Model):
     """A district taking part in an edition, with its own budget when the budget is split."""
 

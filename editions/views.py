@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .models import PHASE_START_FIELDS, BallotType, City, CountingRule, Edition, Phase, Role, StaffRole
+from .models import PHASE_START_FIELDS, BallotType, City, CountingRule, Edition, Phase, Role, StaffRole, shared_budget
 
 # "How it works": one sentence or two per phase, shown on the city home.
 PHASE_HELP = {
@@ -222,9 +222,6 @@ def edition_detail(request, city_slug: str, year: int):
     )
     districts = edition.edition_districts.select_related("district")
     districts = sorted(districts, key=lambda row: row.district.name.casefold())
-    own = [row.budget for row in districts if row.budget is not None]
-    # What the districts' own budgets leave, shared by the others (voting.eligibility.shared_budget decides it).
-    shared_budget = max(0, edition.budget - sum(own)) if own else 0
     context = {
         "city": edition.city,
         "edition": edition,
@@ -233,7 +230,7 @@ def edition_detail(request, city_slug: str, year: int):
         "timeline": timeline(edition, now),
         "categories": sorted(edition.categories.all(), key=lambda c: c.name.casefold()),
         "districts": districts,
-        "shared_budget": shared_budget,
+        "shared_budget": shared_budget(edition.budget, [row.budget for row in districts]),
         "ballot_help": ballot_help(edition),
         "rule_help": RULE_HELP[CountingRule(edition.counting_rule)],
         "panels": panels("_edition.html"),

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from editions import models as editions
 from editions.models import District, Edition, EditionDistrict
 
 from .models import Restriction, VoterListEntry, VotingRules
@@ -118,8 +119,7 @@ def shared_budget(edition: Edition) -> int:
     """Where the budget is split, what the districts' own budgets leave of the edition's: the shared budget of
     the projects of every other district (and of none), voted on by everyone not in a district with its own
     budget. 0 when nothing is left or the budget is not split."""
-    split = split_districts(edition)
-    return max(0, edition.budget - sum(row.budget for row in split.values())) if split else 0
+    return editions.shared_budget(edition.budget, [row.budget for row in split_districts(edition).values()])
 
 
 def restriction_of(edition: Edition) -> str:

@@ -1,5 +1,7 @@
 """Cities, their yearly editions and each edition's phases; districts, categories and staff roles."""
 
+from collections.abc import Mapping
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -210,6 +212,14 @@ class Edition(models.Model):
         """Once voting opens the ballot settings are locked: changing them would change votes cast."""
         return self.voting_starts <= timezone.now()
 
+    def own_budgets(self) -> dict[int, int]:
+        """The districts with a budget of their own, {district id: budget}; empty when the budget is not split."""
+        return dict(self.edition_districts.filter(budget__isnull=False).values_list("district_id", "budget"))
+
+    def budget_for(self, district_id: int | None) -> int:
+        """The budget the proposals of a district (or of none) are voted on (one query; see `voting_budget`)."""
+        return voting_budget(self.budget, self.own_budgets(), district_id)
+
 
 class Category(models.Model):
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="categories")
@@ -235,6 +245,21 @@ def shared_budget(budget: int, own_budgets) -> int:
     projects; 0 when no district has a budget of its own (one budget) or nothing is left."""
     own = [amount for amount in own_budgets if amount is not None]
     return max(0, budget - sum(own)) if own else 0
+
+
+def voting_budget(budget: int, own_budgets: Mapping[int, int | None], district_id: int | None) -> int:
+    """The budget the proposals of district `district_id` (None: of no district) are voted on.
+
+    `own_budgets` maps district ids to their own budgets (None: none of its own). When the edition's `budget` is
+    split, a district with its own budget votes on it and every other proposal goes to the shared budget;
+    otherwise every proposal is voted on the edition's one `budget`.
+    """
+    own = {pk: amount for pk, amount in own_budgets.items() if amount is not None}
+    if not own:
+        return budget
+    if district_id in own:
+        return own[district_id]
+    return shared_budget(budget, own.values())
 
 
 class EditionDistrict(models.Model):

@@ -16,7 +16,7 @@ from editions.demo import DemoContext
 from editions.models import PHASE_START_FIELDS, Edition, Phase
 
 from .models import Assessment, Assignment, CouncilDecision, Recommendation, Shortlist
-from .services import ballot_cost_from_estimates
+from .selectors import ballot_cost_from_estimates
 
 EXPERT_PHONES = ("+77000000004", "+77000000005")
 COORDINATOR_PHONES = {"aksu": "+77000000002", "khromtau": "+77000000006"}

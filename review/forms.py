@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from editions.models import Role
 
 from .models import Assessment, ExpertGroup, Recommendation
+from .services import check_ballot_cost
 
 
 def city_experts(city):
@@ -106,10 +107,19 @@ class DecisionForm(forms.Form):
     )
     reason = forms.CharField(label=_("Public reason"), widget=forms.Textarea(attrs={"rows": 4}))
 
+    def __init__(self, *args, proposal, budget: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.proposal, self.budget = proposal, budget
+
     def clean(self):
         data = super().clean()
         if data.get("feasible") and not data.get("ballot_cost"):
             self.add_error("ballot_cost", _("A feasible proposal needs the cost that goes on the ballot."))
+        elif data.get("feasible"):
+            try:
+                check_ballot_cost(proposal=self.proposal, ballot_cost=data["ballot_cost"], budget=self.budget)
+            except forms.ValidationError as error:
+                self.add_error("ballot_cost", error)
         return data
 
 

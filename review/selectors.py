@@ -4,13 +4,14 @@
 shortlist. It is empty until the coordinator has closed the review and published the shortlist.
 """
 
+import math
 from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
 
-from editions.models import Edition
+from editions.models import Edition, voting_budget
 
-from .models import Assessment, Assignment, ConflictDeclaration, CouncilDecision, Shortlist
+from .models import Assessment, Assignment, ConflictDeclaration, CouncilDecision, Recommendation, Shortlist
 
 # Statuses of a proposal that the review must decide (the others are drafts, hidden, withdrawn or merged).
 UNDER_REVIEW_STATUSES = ("submitted", "in_review")
@@ -45,6 +46,11 @@ def reviewable_proposals(edition: Edition) -> QuerySet:
     )
 
 
+def ballot_cost_from_estimates(estimates: list[int]) -> int:
+    """The agreed ballot cost: the mean of the experts' estimates, rounded up to the whole tenge."""
+    return math.ceil(sum(estimates) / len(estimates)) if estimates else 0
+
+
 @dataclass
 class ProposalProgress:
     """One row of the coordinators' progress table."""
@@ -54,6 +60,8 @@ class ProposalProgress:
     conflicts: list = field(default_factory=list)
     assessments: list = field(default_factory=list)
     decision: CouncilDecision | None = None
+    # The budget the proposal is voted on (editions.models.voting_budget); None: not read.
+    budget: int | None = None
 
     @property
     def active_experts(self) -> list:
@@ -78,11 +86,33 @@ class ProposalProgress:
     def agreed(self) -> bool:
         return self.complete and not self.disagreement
 
+    @property
+    def agreed_cost(self) -> int | None:
+        """The ballot cost the agreeing experts give a feasible proposal; None unless they agree it is feasible."""
+        if not self.agreed or self.counted_assessments[0].recommendation != Recommendation.FEASIBLE:
+            return None
+        return ballot_cost_from_estimates([a.cost_estimate for a in self.counted_assessments])
+
+    @property
+    def over_budget(self) -> bool:
+        """The experts agree the proposal is feasible, at a cost more than the budget it is voted on."""
+        cost = self.agreed_cost
+        return cost is not None and self.budget is not None and cost > self.budget
+
+    @property
+    def needs_coordinator(self) -> bool:
+        """Every expert has assessed, and no decision can be taken automatically: a coordinator records it."""
+        return self.complete and (self.disagreement or self.over_budget)
+
 
 def review_progress(edition: Edition) -> list[ProposalProgress]:
     """Per reviewable proposal: its experts, conflicts, assessments and decision, in a fixed number of queries."""
     proposals = list(reviewable_proposals(edition))
-    rows = {p.pk: ProposalProgress(proposal=p) for p in proposals}
+    own_budgets = edition.own_budgets()
+    rows = {
+        p.pk: ProposalProgress(proposal=p, budget=voting_budget(edition.budget, own_budgets, p.district_id))
+        for p in proposals
+    }
     ids = list(rows)
     for a in Assignment.objects.filter(proposal_id__in=ids).select_related("expert", "group"):
         rows[a.proposal_id].assignments.append(a)
@@ -103,6 +133,7 @@ def progress_for(proposal) -> ProposalProgress:
         conflicts=list(ConflictDeclaration.objects.filter(proposal=proposal)),
         assessments=list(Assessment.objects.filter(proposal=proposal).select_related("expert")),
         decision=CouncilDecision.objects.filter(proposal=proposal).first(),
+        budget=proposal.edition.budget_for(proposal.district_id),
     )
 
 

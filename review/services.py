@@ -6,11 +6,11 @@ The council's rule (shown to coordinators on the progress page):
   `feasible` with a ballot cost equal to the mean of their cost estimates rounded UP to the whole tenge
   (equal estimates give that estimate; rounding up never puts a project on the ballot for less than the
   experts think it costs), or `not feasible`. The public reason joins the experts' public reasons.
-- When they disagree, a coordinator records the council's decision (`record_decision`).
+- When they disagree, or agree on a ballot cost above the budget the proposal is voted on
+  (`editions.models.voting_budget`: its district's own budget, the shared budget, or the edition's), a coordinator
+  records the council's decision (`record_decision`), which never puts a cost above that budget on the ballot.
 A proposal's status is changed only through proposals.services (start_review, record_council_decision).
 """
-
-import math
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -21,6 +21,7 @@ from django.utils.translation import ngettext
 from audit.services import record_action
 from editions.models import City, Edition, Phase
 from editions.permissions import is_coordinator, is_expert
+from editions.templatetags.bastama import format_tenge
 
 from .models import Assessment, Assignment, ConflictDeclaration, CouncilDecision, ExpertGroup, Recommendation, Shortlist
 from .selectors import UNDER_REVIEW_STATUSES, progress_for
@@ -51,9 +52,22 @@ def _require_review_phase(edition: Edition) -> None:
         raise ValidationError(_("This can be done only during the expert review phase."))
 
 
-def ballot_cost_from_estimates(estimates: list[int]) -> int:
-    """The agreed ballot cost: the mean of the experts' estimates, rounded up to the whole tenge."""
-    return math.ceil(sum(estimates) / len(estimates)) if estimates else 0
+def check_ballot_cost(*, proposal, ballot_cost: int | None, budget: int | None = None) -> None:
+    """Refuse a ballot cost above the budget the proposal is voted on: it could never be funded, and on a knapsack
+    ballot no resident could even choose it. `budget` spares the query when the caller has read it."""
+    if ballot_cost is None:
+        return
+    if budget is None:
+        budget = proposal.edition.budget_for(proposal.district_id)
+    if ballot_cost > budget:
+        raise ValidationError(
+            _(
+                "The cost on the ballot (%(cost)s) is more than the budget this proposal is voted on (%(budget)s): "
+                "it could never be funded. Lower the cost or mark the proposal not feasible."
+            )
+            % {"cost": format_tenge(ballot_cost), "budget": format_tenge(budget)},
+            code="over_budget",
+        )
 
 
 def notify_decision(*, proposal, decision: CouncilDecision) -> int:
@@ -113,11 +127,13 @@ def _decide(*, proposal, feasible: bool, ballot_cost: int | None, reason: str, a
 def _decide_if_agreed(*, proposal, actor) -> CouncilDecision | None:
     """Take the council's decision when every active expert has assessed and all recommend the same."""
     progress = progress_for(proposal)
-    if progress.decision is not None or not progress.agreed:
+    # Agreeing on a cost above the budget is handled like a disagreement: the coordinator decides (lowering the
+    # cost or marking the proposal not feasible), since no automatic choice between the two would be right.
+    if progress.decision is not None or not progress.agreed or progress.over_budget:
         return None
     assessments = progress.counted_assessments
     feasible = assessments[0].recommendation == Recommendation.FEASIBLE
-    cost = ballot_cost_from_estimates([a.cost_estimate for a in assessments]) if feasible else None
+    cost = progress.agreed_cost
     reasons: list[str] = []
     for a in assessments:
         if a.public_reason.strip() and a.public_reason.strip() not in reasons:
@@ -335,18 +351,23 @@ def submit_assessment(
 
 @transaction.atomic
 def record_decision(*, proposal, actor, feasible: bool, ballot_cost: int | None, reason: str) -> CouncilDecision:
-    """A coordinator records the council's decision where the experts disagree."""
+    """A coordinator records the council's decision where the experts disagree or agree on a cost over budget."""
     proposal = _locked(proposal)
     _require_coordinator(actor, proposal.edition.city)
     _require_review_phase(proposal.edition)
     _require_open(proposal)
     progress = progress_for(proposal)
-    if not (progress.complete and progress.disagreement):
+    if not progress.needs_coordinator:
         raise ValidationError(
-            _("The council's decision is recorded here only when every assigned expert has assessed and they disagree.")
+            _(
+                "The council's decision is recorded here only when every assigned expert has assessed and they "
+                "disagree, or agree on a cost more than the budget."
+            )
         )
     if feasible and not ballot_cost:
         raise ValidationError(_("A feasible proposal needs the cost that goes on the ballot."))
+    if feasible:
+        check_ballot_cost(proposal=proposal, ballot_cost=ballot_cost, budget=progress.budget)
     if not reason.strip():
         raise ValidationError(_("Give the public reason for the decision."))
     return _decide(

@@ -175,7 +175,8 @@ def unassign(request, edition_id: int, assignment_id: int):
 def decide(request, edition_id: int, proposal_id: int):
     edition = get_edition_for_coordinator(request.user, edition_id)
     proposal = get_proposal_for_coordinator(request.user, edition, proposal_id)
-    form = DecisionForm(request.POST or None)
+    progress = selectors.progress_for(proposal)
+    form = DecisionForm(request.POST or None, proposal=proposal, budget=progress.budget)
     if request.method == "POST" and form.is_valid():
         try:
             services.record_decision(proposal=proposal, actor=request.user, **form.cleaned_data)
@@ -187,7 +188,7 @@ def decide(request, edition_id: int, proposal_id: int):
     return render(
         request,
         "review/decide.html",
-        {"edition": edition, "proposal": proposal, "form": form, "progress": selectors.progress_for(proposal)},
+        {"edition": edition, "proposal": proposal, "form": form, "progress": progress},
     )
 
 

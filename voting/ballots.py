@@ -13,9 +13,9 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from editions.models import BallotType, District, Edition
+from editions.models import BallotType, District, Edition, voting_budget
 
-from .eligibility import memo, shared_budget, split_districts
+from .eligibility import memo, split_districts
 
 EMPTY = "empty"
 NOT_ON_BALLOT = "not_on_ballot"
@@ -74,14 +74,15 @@ def _shortlist(edition: Edition):
 def ballot_for(edition: Edition, district: District | None) -> BallotSpec:
     """The projects on the ballot and the budget they share (when the budget is split: the district's, or for
     `district=None` the shared budget)."""
-    budget = edition.budget
     proposals = memo(edition, "shortlist", lambda: tuple(_shortlist(edition)), shared=True)
     split = split_districts(edition)
+    # The same rule as the review's check of a ballot cost (editions.models.voting_budget), on the memoised rows.
+    budget = voting_budget(
+        edition.budget, {pk: row.budget for pk, row in split.items()}, district.pk if district is not None else None
+    )
     if split and district is not None:
-        budget = split[district.pk].budget
         proposals = [p for p in proposals if p.district_id == district.pk]
     elif split:  # the shared ballot: the projects of the districts without a budget of their own
-        budget = shared_budget(edition)
         proposals = [p for p in proposals if p.district_id not in split]
     projects = tuple(BallotProject(id=p.pk, title=str(p.title), cost=int(p.ballot_cost)) for p in proposals)
     return BallotSpec(

@@ -8,7 +8,7 @@ from audit.models import AuditEntry
 from editions.models import Phase
 from review import services
 from review.models import Assessment, CouncilDecision, Shortlist
-from review.selectors import ballot_proposals
+from review.selectors import ballot_cost_from_estimates, ballot_proposals
 
 from .factories import assessment_data, cast, make_city, make_edition, make_proposal, set_phase
 
@@ -263,9 +263,9 @@ def test_nothing_changes_after_the_shortlist_is_published(edition, people):
 
 
 def test_ballot_cost_rule():
-    assert services.ballot_cost_from_estimates([100, 100]) == 100
-    assert services.ballot_cost_from_estimates([100, 101]) == 101
-    assert services.ballot_cost_from_estimates([1, 1, 2]) == 2
+    assert ballot_cost_from_estimates([100, 100]) == 100
+    assert ballot_cost_from_estimates([100, 101]) == 101
+    assert ballot_cost_from_estimates([1, 1, 2]) == 2
 
 
 def test_decisions_are_queued_for_the_author_and_followers(edition, people):

@@ -138,6 +138,15 @@ def _decode(data: bytes) -> str:
     return data.decode("utf-8", "surrogatepass")
 
 
+def _lines(text: str) -> list[str]:
+    """The lines of `text`, broken where the csv module breaks them: at "\n", "\r\n" and "\r" only
+    (`str.splitlines()` also breaks at form feeds and Unicode line separators, which a field may hold)."""
+    lines = (text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text).split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    return lines
+
+
 # The VOTES line and the header line after it: the fast path reads the lines before them with the csv module
 # and the VOTES section, the bulk of a file, as bytes.
 _VOTES_HEADER = re.compile(rb"^[ \t]*votes[ \t;]*\r?\n[^\n]*\n", re.IGNORECASE | re.MULTILINE)
@@ -149,12 +158,12 @@ def _parse(data: bytes) -> Election:
     found = _VOTES_HEADER.search(data)
     if found:
         try:
-            election = _read(_decode(data[: found.end()]).splitlines(), data[found.end() :])
+            election = _read(_lines(_decode(data[: found.end()])), data[found.end() :])
         except (PabulibError, csv.Error):
             election = None
         if election is not None:
             return election
-    lines = _decode(data).splitlines()
+    lines = _lines(_decode(data))
     try:
         election = _read(lines, None)
     except csv.Error as err:  # a quoted field that runs on past the csv module's field size limit
@@ -245,7 +254,7 @@ class _LazyRows(Sequence[list[str]]):
 
     @cached_property
     def lines(self) -> list[str]:
-        return _decode(self.block).splitlines()
+        return _lines(_decode(self.block))
 
     def __len__(self) -> int:
         return self.length
@@ -257,20 +266,16 @@ class _LazyRows(Sequence[list[str]]):
 # Joins a vote and its points into one field on the fast path (a control character no plain section holds).
 _GLUE = "\x1f"
 
-# Besides "\n" and "\r\n", str.splitlines() breaks lines at these; a VOTES section with one takes the careful path.
-_ODD_LINE_BREAKS = (b"\x0b", b"\x0c", b"\x1c", b"\x1d", b"\x1e", b"\xc2\x85", b"\xe2\x80\xa8", b"\xe2\x80\xa9")
-
 
 def _plain_columns(block: bytes, width: int, needed: int, glue: int) -> tuple[list[str], _LazyRows] | None:
     """The first `needed` columns of every VOTES line as one flat list, and the whole lines for later; or None
-    unless the section is plain: no quotes, no blank or odd lines, `width` fields on every line. Column `glue`
-    (if not -1) and the next one stay one field, joined by _GLUE: one string for a vote and its points. NumPy
-    finds every ";" and line break at once and drops the columns the count does not need (age, sex, ...)
-    before any string is made."""
+    unless the section is plain: no quotes, no blank lines, no "\r" but before "\n", `width` fields on every
+    line. Column `glue` (if not -1) and the next one stay one field, joined by _GLUE: one string for a vote and
+    its points. NumPy finds every ";" and line break at once and drops the columns the count does not need
+    (age, sex, ...) before any string is made."""
     if not block.endswith(b"\n"):
         block += b"\n"
-    # A one-byte search is a fast memchr; the longer marks are only looked for if their first byte occurs.
-    if any(mark[:1] in block and mark in block for mark in (b'"', _GLUE.encode(), *_ODD_LINE_BREAKS)):
+    if b'"' in block or _GLUE.encode() in block:
         return None
     raw = np.frombuffer(block, dtype=np.uint8)
     breaks = np.flatnonzero(raw == ord("\n"))
@@ -327,7 +332,7 @@ def _votes(
         if points_col >= 0 and glue < 0:
             keys = list(zip(keys, fields[points_col::columns], strict=True))
     else:
-        lines = _decode(section).splitlines() if isinstance(section, bytes) else section
+        lines = _lines(_decode(section)) if isinstance(section, bytes) else section
         rows, line_of = _split_votes(lines, offset)
         if set(map(len, rows)) - {width}:
             keep = [k for k, r in enumerate(rows) if len(r) == width or not _blank(r)]

@@ -315,6 +315,20 @@ def test_points_before_the_vote_or_a_unit_separator_in_a_column_read_the_same():
     assert odd.profile == expected.profile
 
 
+@pytest.mark.parametrize("mark", ["\x0c", "\x1c", "\x85", "\u2028"])
+@pytest.mark.parametrize("voters", [3, 2000], ids=["small", "big"])
+def test_only_newlines_and_carriage_returns_end_lines(mark: str, voters: int):
+    """A form feed or a Unicode line separator inside a field is text, as for the csv module."""
+    text = _big(voters=voters)
+    before, _, _ = text.splitlines()[_line_of_voter(text, 1) - 1].rpartition(";")
+    edited = _voter_line(text, 1, f"{before};4{mark}2").replace("budget;100", f"description;Ł{mark}ąka\nbudget;100")
+    odd = pabulib.parse(edited)
+    assert odd.voters[1].extra == {"age": f"4{mark}2"}
+    assert odd.meta["description"] == f"Ł{mark}ąka"
+    assert odd.profile == pabulib.parse(text).profile
+    assert pabulib.parse(pabulib.dumps(odd)) == odd
+
+
 @pytest.mark.parametrize("where", [10, 70_000, 200_000])
 def test_non_utf8_byte_is_named_wherever_it_is(tmp_path: Path, where: int) -> None:
     lines = ["META", "key;value", "budget;10", "vote_type;approval", "PROJECTS", "project_id;cost;name", "1;5;Łąka"]

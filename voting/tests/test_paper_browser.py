@@ -55,10 +55,10 @@ def test_double_entry_with_a_mismatch_resolved_by_keyboard(desktop_page, live_se
     page.select_option("#language-select", "en")
     page.get_by_role("button", name="Change").click()
     page.goto(url)
-    assert page.evaluate("document.activeElement.name") == "iin"
+    expect(page.locator("[name=iin]")).to_be_focused()  # (autofocus may land just after the load event)
     _type_sheet(page, iin, "Aigerim Nurlanovna", "1 3")
     expect(page.get_by_text("First entry saved.")).to_be_visible()
-    assert page.evaluate("document.activeElement.name") == "iin"  # ready for the next sheet
+    expect(page.locator("[name=iin]")).to_be_focused()  # ready for the next sheet
     assert axe_violations(page) == []
 
     sign_in_browser(page, second, base_url=live_server.url)
@@ -78,7 +78,7 @@ def test_double_entry_with_a_mismatch_resolved_by_keyboard(desktop_page, live_se
     page.goto(reverse("voting_paper:mismatches", args=[edition.pk]))
     expect(page.get_by_text("1. Playground")).to_be_visible()
     expect(page.get_by_text("2. Benches")).to_be_visible()
-    assert page.evaluate("document.activeElement.type") == "radio"
+    expect(page.locator("input[type=radio]").first).to_be_focused()
     page.keyboard.press("Space")  # the first entry, which has the focus
     with page.expect_navigation():
         page.keyboard.press("Enter")

@@ -14,12 +14,25 @@ from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts import services as accounts_services
 from audit.services import record_action
 
-from .models import PHASE_START_FIELDS, Category, City, District, Edition, EditionDistrict, Phase, Role, StaffRole
+from .models import (
+    PHASE_START_FIELDS,
+    Category,
+    City,
+    District,
+    Edition,
+    EditionDistrict,
+    Phase,
+    Role,
+    StaffRole,
+    voting_budget,
+)
 from .permissions import is_administrator, is_coordinator
+from .templatetags.bastama import format_tenge
 
 # Changing any of these after the first ballot would change what votes mean (CONSUL #2304, #5321).
 VOTING_SETTINGS = (
@@ -109,6 +122,28 @@ def _in_use(obj: Model, *, edition: Edition | None = None) -> bool:
     return False
 
 
+def _check_ballot_costs_fit(edition: Edition) -> None:
+    """Refuse budgets that would leave a proposal already on the ballot costing more than the budget it is voted
+    on: the council may not decide such a cost (review.services), and a later change of budgets may not make one."""
+    own = edition.own_budgets()
+    over = []
+    for pk, district_id, cost in (
+        edition.proposals.feasible().order_by("pk").values_list("pk", "district_id", "ballot_cost")
+    ):
+        budget = voting_budget(edition.budget, own, district_id)
+        if cost > budget:
+            over.append(f"#{pk}: {format_tenge(cost)} > {format_tenge(budget)}")
+    if over:
+        message = ngettext(
+            "This would leave %(count)d proposal on the ballot costing more than the budget it is voted on "
+            "(%(list)s). Keep that budget at least at the proposal's cost.",
+            "This would leave %(count)d proposals on the ballot costing more than the budgets they are voted on "
+            "(%(list)s). Keep each budget at least at the cost of its proposals.",
+            len(over),
+        )
+        raise ValidationError({"budget": message % {"count": len(over), "list": "; ".join(over)}})
+
+
 # Editions
 
 
@@ -165,6 +200,8 @@ def update_edition(*, actor, edition: Edition, values: dict[str, Any]) -> Editio
         return edition
     _check_dates_in_order({field: changed.get(field, getattr(edition, field)) for field in DATE_FIELDS})
     before, after = _save_changes(edition, changed)
+    if "budget" in changed:
+        _check_ballot_costs_fit(edition)
     record_action(
         actor=actor,
         action="edition.updated",
@@ -303,6 +340,8 @@ def add_edition_district(
     if EditionDistrict.objects.filter(edition=edition, district=district).exists():
         raise ValidationError({"district": _("This district already takes part in the edition.")})
     taking_part = EditionDistrict.objects.create(edition=edition, district=district, budget=budget)
+    if budget is not None:
+        _check_ballot_costs_fit(edition)
     record_action(
         actor=actor,
         action="edition.district_added",
@@ -328,6 +367,8 @@ def update_edition_district(
     names_before, names_after = _save_changes(district, {field: names[field] for field in NAME_FIELDS})
     edition_district.budget = budget
     edition_district.save(update_fields=["budget"])
+    if budget != budget_before:
+        _check_ballot_costs_fit(edition)
     record_action(
         actor=actor,
         action="edition.district_updated",

@@ -206,3 +206,57 @@ def test_the_progress_table_reads_the_budgets_once(edition, people):
     rows = {row.proposal.pk: row for row in review_progress(edition)}
     assert (rows[over.pk].budget, rows[over.pk].needs_coordinator) == (10_000_000, True)
     assert (rows[within.pk].budget, rows[within.pk].decision is not None) == (70_000_000, True)
+
+
+def test_budgets_may_not_change_under_a_cost_already_on_the_ballot(edition, people):
+    """The rule stays true when the coordinator changes budgets after the council's decisions (editions.services)."""
+    from editions import services as edition_services
+
+    coordinator = people["coordinator"]
+    north = _district(edition, "North", 10_000_000)
+    south = _district(edition, "South", None)
+    own = make_proposal(edition, status="feasible", ballot_cost=9_000_000, district=north)
+    shared = make_proposal(edition, status="feasible", ballot_cost=60_000_000, district=south)
+    north_row = EditionDistrict.objects.get(edition=edition, district=north)
+
+    with pytest.raises(ValidationError) as refused:
+        edition_services.update_edition_district(
+            actor=coordinator,
+            edition_district=north_row,
+            names={"name_kk": "North", "name_ru": "North", "name_en": "North"},
+            budget=8_000_000,
+        )
+    assert f"#{own.pk}" in refused.value.message_dict["budget"][0]
+    assert EditionDistrict.objects.get(pk=north_row.pk).budget == 10_000_000  # nothing saved
+
+    with pytest.raises(ValidationError) as refused:  # the shared budget would fall to 65 - 10 = 55 million
+        edition_services.update_edition(actor=coordinator, edition=edition, values={"budget": 65_000_000})
+    assert f"#{shared.pk}" in refused.value.message_dict["budget"][0]
+    edition.refresh_from_db()
+    assert edition.budget == BUDGET
+
+    west = District.objects.create(city=edition.city, name_kk="West", name_ru="West", name_en="West")
+    with pytest.raises(ValidationError):  # a new own budget of 15 million leaves 55 million to share
+        edition_services.add_edition_district(actor=coordinator, edition=edition, district=west, budget=15_000_000)
+    assert not EditionDistrict.objects.filter(district=west).exists()
+
+    edition_services.add_edition_district(actor=coordinator, edition=edition, district=west, budget=10_000_000)
+    edition_services.update_edition(actor=coordinator, edition=edition, values={"budget": 90_000_000})
+    edition.refresh_from_db()
+    assert edition.budget_for(south.pk) == 70_000_000
+
+
+def test_the_structure_page_shows_why_a_budget_change_is_refused(client, edition, people):
+    north = _district(edition, "North", 10_000_000)
+    make_proposal(edition, status="feasible", ballot_cost=9_000_000, district=north)
+    row = EditionDistrict.objects.get(edition=edition, district=north)
+    sign_in(client, people["coordinator"])
+    client.cookies["django_language"] = "ru"
+    data = {f"district-{row.pk}-{field}": "North" for field in ("name_kk", "name_ru", "name_en")}
+    data[f"district-{row.pk}-budget"] = "8000000"
+    response = client.post(
+        reverse("staff:district_edit", kwargs={"edition_id": edition.pk, "edition_district_id": row.pk}), data
+    )
+    assert response.status_code == 400
+    assert "стоимост" in response.content.decode()  # the Russian message, in the form
+    assert EditionDistrict.objects.get(pk=row.pk).budget == 10_000_000

@@ -7,6 +7,9 @@
 It creates the database if needed and migrates it, prepares a knapsack edition in voting with N voters who are
 signed in (sessions of the configured engine, the person in the cache, as the phone code would leave them), then:
 
+0. warm-up: every worker serves both kinds of request first (a hundred of each per worker, the ballots in
+   an edition of their own), so that a worker's first ballots (imports, translation catalogues, prepared
+   statements) are not counted against the steady state;
 1. baseline: the same number of GET /healthz (a bare Django view with one `SELECT 1`) at the same concurrency;
 2. load: every voter posts a confirmed ballot (`/editions/<id>/vote/confirm/`), `--concurrency` at a time;
    the two alternate in `--rounds` rounds (default 4: a quarter of each, four times), so that both see the
@@ -27,6 +30,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+# Requests of each kind per gunicorn worker before measuring, ballots on an edition of their own.
+WARM_UP = 100
 
 
 def _setup(database_url: str) -> None:
@@ -153,10 +159,14 @@ def main() -> None:
     slug = f"bench-{int(time.time())}"
     started = time.perf_counter()
     edition, voters = prepare(args.voters, slug=slug)
+    warm_edition, warm_voters = prepare(WARM_UP * args.workers, slug=f"{slug}-warm-up")
     print(f"prepared {len(voters)} signed-in voters in {time.perf_counter() - started:.1f} s (edition {edition.pk})")
     with Gunicorn(database_url, workers=args.workers, threads=args.threads) as server:
         print(f"gunicorn: {args.workers} workers x {args.threads} threads; client concurrency {args.concurrency}")
-        _baseline(server.port, 200, args.concurrency)  # warm up workers and connections
+        # Warm up both paths in every worker (imports, translation catalogues, connections, prepared statements):
+        # the figures are the steady state of a running server, not its first requests.
+        _baseline(server.port, len(warm_voters), args.concurrency)
+        cast_all(lambda: server.port, warm_edition.pk, warm_voters, concurrency=args.concurrency)
         # Alternate the two loads in rounds: the machine's speed drifts within minutes, and a ratio of two
         # figures measured minutes apart would follow the drift more than the code.
         base_outcomes, outcomes = [], []

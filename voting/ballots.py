@@ -73,7 +73,15 @@ def _shortlist(edition: Edition):
 
 def ballot_for(edition: Edition, district: District | None) -> BallotSpec:
     """The projects on the ballot and the budget they share (when the budget is split: the district's, or for
-    `district=None` the shared budget)."""
+    `district=None` the shared budget).
+
+    Kept with the edition instance, as its shortlist is: the confirm view and the service ask for the same ballot.
+    """
+    key = f"ballot:{district.pk if district is not None else ''}"
+    return memo(edition, key, lambda: _build_spec(edition, district))
+
+
+def _build_spec(edition: Edition, district: District | None) -> BallotSpec:
     proposals = memo(edition, "shortlist", lambda: tuple(_shortlist(edition)), shared=True)
     split = split_districts(edition)
     # The same rule as the review's check of a ballot cost (editions.models.voting_budget), on the memoised rows.

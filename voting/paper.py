@@ -237,7 +237,7 @@ def _count(sheet: PaperBallot, choices: dict[str, int], actor) -> PaperBallot:
     )
     for other in voted:  # the edition says the paper ballot wins: the online one stops counting
         same_budget = other.district_id == sheet.district_id
-        supersede(other.ballot, replaced_by=cast.ballot if same_budget else None, moment=now)
+        supersede(other.ballot_id, replaced_by_id=cast.ballot_id if same_budget else None, moment=now)
         if not same_budget:
             other.ballot = None
             other.updated_at = now
@@ -251,7 +251,7 @@ def _count(sheet: PaperBallot, choices: dict[str, int], actor) -> PaperBallot:
                     district=sheet.district,
                     iin_hash=sheet.iin_hash,
                     channel=Channel.PAPER,
-                    ballot=cast.ballot,
+                    ballot_id=cast.ballot_id,
                     created_at=now,
                     updated_at=now,
                 )
@@ -259,7 +259,7 @@ def _count(sheet: PaperBallot, choices: dict[str, int], actor) -> PaperBallot:
             # The person's online ballot committed a moment ago: undo this entry; the retry sees that vote.
             raise PaperRefused("busy", _("This person voted online a moment ago. Enter the ballot again.")) from None
     else:
-        same.ballot = cast.ballot
+        same.ballot_id = cast.ballot_id
         same.channel = Channel.PAPER
         same.updated_at = now
         same.save(update_fields=["ballot", "channel", "updated_at"])

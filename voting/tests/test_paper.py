@@ -129,7 +129,7 @@ def test_when_the_edition_says_paper_wins_the_online_ballot_stops_counting(editi
     PaperSettings.objects.create(edition=edition, when_both=WhenBoth.PAPER)
     voter = make_voter()
     p1, p2, _ = ballot_ids(edition)
-    online = cast_ballot(user=voter, edition=edition, choices={p2: 1}).ballot
+    online = Ballot.objects.get(pk=cast_ballot(user=voter, edition=edition, choices={p2: 1}).ballot_id)
     _enter(edition, staff[0], voter.iin, {p1: 1})
     _enter(edition, staff[1], voter.iin, {p1: 1})
     online.refresh_from_db()

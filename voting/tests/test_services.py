@@ -89,9 +89,9 @@ def test_a_second_cast_is_refused_but_submit_replaces(edition, projects):
     assert selectors.counted_ballots(edition) == {None: [[(str(benches.pk), 1), (str(lights.pk), 1)]]}
     assert selectors.receipt_status(edition, first.receipt) == "replaced"
     assert selectors.receipt_status(edition, second.receipt) == "counted"
-    old = Ballot.objects.get(pk=first.ballot.pk)
-    assert old.replaced_by == second.ballot and old.superseded_at is not None
-    assert Participation.objects.get().ballot == second.ballot
+    old = Ballot.objects.get(pk=first.ballot_id)
+    assert old.replaced_by_id == second.ballot_id and old.superseded_at is not None
+    assert Participation.objects.get().ballot_id == second.ballot_id
 
 
 def test_withdrawing_stops_counting_and_allows_a_new_vote(edition, projects):
@@ -120,7 +120,9 @@ def test_one_iin_is_one_voter_even_with_two_accounts(edition, projects):
 def test_a_paper_vote_blocks_the_online_one(edition, projects):
     voter = make_voter()
     paper = services.store_ballot(edition=edition, district=None, choices={projects[0].pk: 1}, channel=Channel.PAPER)
-    Participation.objects.create(edition=edition, iin_hash=voter.iin_hash, channel=Channel.PAPER, ballot=paper.ballot)
+    Participation.objects.create(
+        edition=edition, iin_hash=voter.iin_hash, channel=Channel.PAPER, ballot_id=paper.ballot_id
+    )
     message = _refused("voted_on_paper", user=voter, edition=edition, choices={projects[1].pk: 1})
     assert "paper" in message
     with pytest.raises(services.VotingRefused):

@@ -101,3 +101,28 @@ def test_staff_powers_count_only_in_a_verified_session(city):
     assert verified.get("/audit/").status_code == 200
     assert by_code.get("/audit/").status_code == 403
     assert is_coordinator(staff, city)  # outside a request (commands, services) there is no session to check
+
+
+def test_request_user_is_one_lazy_proxy_around_the_verified_person(city, rf):
+    """accounts.middleware.OTPMiddleware: django-otp's flags on the person, behind one proxy instead of two."""
+    from django.contrib.auth.middleware import AuthenticationMiddleware
+    from django.contrib.sessions.middleware import SessionMiddleware
+    from django.http import HttpResponse
+    from django.utils.functional import empty
+
+    from accounts.middleware import OTPMiddleware
+
+    staff = make_staff("coordinator", city=city)
+    client = Client()
+    sign_in(client, staff)
+    request = rf.get("/")
+    request.COOKIES = {name: morsel.value for name, morsel in client.cookies.items()}
+    seen = {}
+
+    def view(request):
+        seen["verified"] = request.user.is_verified()
+        return HttpResponse()
+
+    SessionMiddleware(AuthenticationMiddleware(OTPMiddleware(view)))(request)
+    assert seen["verified"] is True
+    assert request.user._wrapped is not empty and type(request.user._wrapped) is type(staff)

@@ -14,6 +14,6 @@ class OTPMiddleware(BaseOTPMiddleware):
     """
 
     def _install_lazy_accessors(self, request):
-        super()._install_lazy_accessors(request)
+        super()._install_lazy_accessors(request)  # request.auser as django-otp sets it
         if hasattr(request, "user"):
             request.user = SimpleLazyObject(lambda: self._verify_user_sync(request, get_user(request)))

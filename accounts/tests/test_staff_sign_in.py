@@ -103,26 +103,56 @@ def test_staff_powers_count_only_in_a_verified_session(city):
     assert is_coordinator(staff, city)  # outside a request (commands, services) there is no session to check
 
 
-def test_request_user_is_one_lazy_proxy_around_the_verified_person(city, rf):
-    """accounts.middleware.OTPMiddleware: django-otp's flags on the person, behind one proxy instead of two."""
+def _through_the_middleware(client, rf, view):
+    """Run `view` behind the session, authentication and OTP middleware, as signed in with `client`."""
     from django.contrib.auth.middleware import AuthenticationMiddleware
     from django.contrib.sessions.middleware import SessionMiddleware
-    from django.http import HttpResponse
-    from django.utils.functional import empty
 
     from accounts.middleware import OTPMiddleware
+
+    request = rf.get("/")
+    request.COOKIES = {name: morsel.value for name, morsel in client.cookies.items()}
+    SessionMiddleware(AuthenticationMiddleware(OTPMiddleware(view)))(request)
+    return request
+
+
+def test_request_user_becomes_the_verified_person_once_used(city, rf):
+    """accounts.middleware.OTPMiddleware: django-otp's flags on the person; lazy until used, then no proxy."""
+    from django.http import HttpResponse
+    from django.utils.functional import SimpleLazyObject
 
     staff = make_staff("coordinator", city=city)
     client = Client()
     sign_in(client, staff)
-    request = rf.get("/")
-    request.COOKIES = {name: morsel.value for name, morsel in client.cookies.items()}
     seen = {}
 
     def view(request):
+        seen["lazy before"] = isinstance(request.user, SimpleLazyObject)
         seen["verified"] = request.user.is_verified()
+        seen["after"] = request.user
         return HttpResponse()
 
-    SessionMiddleware(AuthenticationMiddleware(OTPMiddleware(view)))(request)
-    assert seen["verified"] is True
-    assert request.user._wrapped is not empty and type(request.user._wrapped) is type(staff)
+    _through_the_middleware(client, rf, view)
+    assert seen["lazy before"] and seen["verified"] is True
+    assert type(seen["after"]) is type(staff) and seen["after"].pk == staff.pk
+
+
+def test_a_person_set_by_the_view_is_not_replaced_by_the_lazy_one(city, rf):
+    """login() and logout() set request.user; a lazy copy read later must not put the old person back."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import HttpResponse
+
+    staff = make_staff("coordinator", city=city)
+    client = Client()
+    sign_in(client, staff)
+    seen = {}
+
+    def view(request):
+        earlier = request.user  # not yet loaded
+        request.user = AnonymousUser()  # as logout() does
+        seen["earlier"] = earlier.pk
+        seen["now"] = request.user
+        return HttpResponse()
+
+    _through_the_middleware(client, rf, view)
+    assert seen["earlier"] == staff.pk and isinstance(seen["now"], AnonymousUser)

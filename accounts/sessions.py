@@ -23,11 +23,33 @@ def read_with_session() -> tuple[str | None, object | None]:
     return _loaded.get()
 
 
+def get_many(cache, keys: list[str]) -> dict:
+    """cache.get_many(keys), and with django-redis one MGET on a connection of redis-py's pool.
+
+    Every signed-in request loads its session, and django-redis's get_many with redis-py's command layers
+    (retries, argument shims, connection checks) took 120 us of a ballot's 1.7 ms in Django; this takes 65.
+    """
+    client = getattr(cache, "client", None)
+    if not hasattr(client, "decode"):  # not django-redis (tests use the local-memory cache)
+        return cache.get_many(keys)
+    pool = client.get_client(write=False).connection_pool
+    connection = pool.get_connection()
+    try:
+        connection.send_command("MGET", *(client.make_key(key) for key in keys))
+        values = connection.read_response()
+    except BaseException:
+        connection.disconnect()  # a half-read answer must not reach the next command
+        raise
+    finally:
+        pool.release(connection)
+    return {key: client.decode(value) for key, value in zip(keys, values, strict=True) if value is not None}
+
+
 class SessionStore(cached_db.SessionStore):
     def load(self):
         keys = [self.cache_key, person_key(self.session_key)]
         try:
-            found = self._cache.get_many(keys)
+            found = get_many(self._cache, keys)
         except Exception:  # noqa: BLE001 - as Django's cached_db: a cache failure means reading the database
             found = {}
         _loaded.set((self.session_key, found.get(keys[1])))

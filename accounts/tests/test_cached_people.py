@@ -6,6 +6,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from redis.connection import AbstractConnection
 
 from accounts.backends import CachedModelBackend
 from accounts.sessions import person_key
@@ -28,13 +29,46 @@ def test_a_signed_in_page_reads_neither_session_nor_person_from_the_database(cli
 def test_a_signed_in_page_makes_one_cache_round_trip_for_session_and_person(client, shared_cache, monkeypatch):
     sign_in(client, make_user(name="Aigerim"))
     client.get(reverse("accounts:profile"))
-    commands = []
-    execute = redis.Redis.execute_command
-    monkeypatch.setattr(
-        redis.Redis, "execute_command", lambda self, *args, **kw: commands.append(args[0]) or execute(self, *args, **kw)
-    )
+    commands = _record_commands(monkeypatch)
     assert "Aigerim" in client.get(reverse("accounts:profile")).content.decode()
     assert commands == ["MGET"]
+
+
+def _record_commands(monkeypatch) -> list[str]:
+    """The names of the commands sent to Redis from now on, on any connection."""
+    commands = []
+    send = AbstractConnection.send_command
+
+    def recorded(self, *args, **kw):
+        commands.append(args[0])
+        return send(self, *args, **kw)
+
+    monkeypatch.setattr(AbstractConnection, "send_command", recorded)
+    return commands
+
+
+def test_a_cache_answer_lost_midway_leaves_no_half_read_connection_behind(client, shared_cache, monkeypatch):
+    sign_in(client, make_user(name="Aigerim"))
+    client.get(reverse("accounts:profile"))
+    read = AbstractConnection.read_response
+    failures = []
+
+    def lost_once(self, *args, **kw):
+        if not failures:
+            failures.append((self, self._sock))
+            raise redis.exceptions.ConnectionError("Connection reset by peer")  # the answer stays unread
+        return read(self, *args, **kw)
+
+    monkeypatch.setattr(AbstractConnection, "read_response", lost_once)
+    page = client.get(reverse("accounts:profile"))  # read as Django's cached_db engine reads, key by key
+    assert page.status_code == 200 and "Aigerim" in page.content.decode()
+    broken, sock = failures[0]
+    assert broken._sock is not sock and sock.fileno() == -1  # closed: the unread answer reaches no other command
+    commands = _record_commands(monkeypatch)
+    with CaptureQueriesContext(connection) as queries:
+        assert "Aigerim" in client.get(reverse("accounts:profile")).content.decode()
+    assert commands == ["MGET"]
+    assert not [q for q in queries.captured_queries if 'FROM "django_session"' in q["sql"]]
 
 
 def test_saving_a_person_drops_the_cached_copy_of_every_session(client, shared_cache):

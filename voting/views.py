@@ -50,7 +50,7 @@ def _gate(request, edition: Edition):
 
 
 def _ballot_context(edition, spec, form, current, **extra) -> dict:
-    spent = form.chosen_cost() if form.is_bound else spec.cost_of(initial_choices(form))
+    spent = form.chosen_cost()
     return {
         "edition": edition,
         "spec": spec,
@@ -64,10 +64,6 @@ def _ballot_context(edition, spec, form, current, **extra) -> dict:
         "over_budget": spent > spec.budget,
         **extra,
     }
-
-
-def initial_choices(form: BallotForm) -> dict[int, int]:
-    return {p.id: 1 for p, field in form.rows() if field.initial}
 
 
 @never_cache

@@ -63,3 +63,24 @@ def test_the_refusals_are_translated():
     with translation.override("ru"), pytest.raises(BallotInvalid) as error:
         validate(spec(BallotType.KNAPSACK), {1: 1, 3: 1})
     assert "бюджет" in error.value.message
+
+
+def test_the_form_reads_check_boxes_as_django_does_and_keeps_what_was_ticked():
+    from voting.forms import BallotForm, hidden_data, initial_from
+
+    s = spec(BallotType.APPROVAL)
+    form = BallotForm({"p1": "on", "p2": "false", "p3": "0", "p99": "on"}, spec=s)
+    assert form.is_valid() and form.cleaned_data["choices"] == {1: 1}  # p99 is not on this ballot: not read
+    assert [(project.id, tick.value()) for project, tick in form.rows()] == [(1, True), (2, False), (3, False)]
+    assert [tick.html_name for _, tick in form.rows()] == ["p1", "p2", "p3"]
+    assert BallotForm(dict(hidden_data(s, {1: 1, 3: 1})), spec=s).is_valid()  # the review step's hidden inputs
+    unbound = BallotForm(initial=initial_from(s, {2: 1}), spec=s)  # a voter changing their ballot starts from it
+    assert [tick.value() for _, tick in unbound.rows()] == [False, True, False] and unbound.chosen_cost() == 30
+
+
+def test_the_form_keeps_an_over_budget_ballot_ticked_and_says_why():
+    from voting.forms import BallotForm
+
+    form = BallotForm({"p1": "on", "p3": "on"}, spec=spec(BallotType.KNAPSACK))
+    assert not form.is_valid() and form.chosen_cost() == 110
+    assert form.non_field_errors() and [tick.value() for _, tick in form.rows()] == [True, False, True]

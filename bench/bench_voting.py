@@ -2,7 +2,7 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_voting [REDIS_URL=redis://127.0.0.1:6379/0] \
         .venv/bin/python bench/bench_voting.py [--voters 2000] [--concurrency 16] [--workers 3] [--threads 1] \
-        [--rounds 4]
+        [--rounds 4] [--projects 5]
 
 It creates the database if needed and migrates it, prepares a knapsack edition in voting with N voters who are
 signed in (sessions of the configured engine, the person in the cache, as the phone code would leave them), then:
@@ -150,6 +150,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=1, help="threads per worker (gthread when > 1)")
     parser.add_argument("--rounds", type=int, default=4, help="alternations of the bare view and the ballots")
+    parser.add_argument("--projects", type=int, default=5, help="projects on the ballot (at least 5)")
     args = parser.parse_args()
     database_url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_voting")
     _setup(database_url)
@@ -158,11 +159,14 @@ def main() -> None:
 
     slug = f"bench-{int(time.time())}"
     started = time.perf_counter()
-    edition, voters = prepare(args.voters, slug=slug)
-    warm_edition, warm_voters = prepare(WARM_UP * args.workers, slug=f"{slug}-warm-up")
+    edition, voters = prepare(args.voters, slug=slug, projects=args.projects)
+    warm_edition, warm_voters = prepare(WARM_UP * args.workers, slug=f"{slug}-warm-up", projects=args.projects)
     print(f"prepared {len(voters)} signed-in voters in {time.perf_counter() - started:.1f} s (edition {edition.pk})")
     with Gunicorn(database_url, workers=args.workers, threads=args.threads) as server:
-        print(f"gunicorn: {args.workers} workers x {args.threads} threads; client concurrency {args.concurrency}")
+        print(
+            f"gunicorn: {args.workers} workers x {args.threads} threads; client concurrency {args.concurrency}; "
+            f"{max(5, args.projects)} projects on the ballot"
+        )
         # Warm up both paths in every worker (imports, translation catalogues, connections, prepared statements):
         # the figures are the steady state of a running server, not its first requests.
         _baseline(server.port, len(warm_voters), args.concurrency)

@@ -165,8 +165,9 @@ def prepared_session(user) -> str:
     return session.session_key
 
 
-def prepare(n_voters: int, *, slug: str, budget: int = 100) -> tuple[object, list[Voter]]:
-    """A knapsack edition in voting with five projects and `n_voters` signed-in voters with valid IINs."""
+def prepare(n_voters: int, *, slug: str, budget: int = 100, projects: int = 5) -> tuple[object, list[Voter]]:
+    """A knapsack edition in voting with `projects` projects (at least five) and `n_voters` signed-in voters with
+    valid IINs; each voter ticks two to four projects that fit the budget."""
     import random
     from datetime import date, timedelta
 
@@ -180,13 +181,18 @@ def prepare(n_voters: int, *, slug: str, budget: int = 100) -> tuple[object, lis
     first_phone = rng.randrange(10**8, 9 * 10**8)
     edition = make_voting_edition(slug=slug, budget=budget)
     author = make_user(phone=f"+77{first_phone - 1:09d}")
-    projects = make_projects(edition, [("A", 40), ("B", 30), ("C", 30), ("D", 20), ("E", 60)], author=author)
+    rows = [("A", 40), ("B", 30), ("C", 30), ("D", 20), ("E", 60)]
+    rows += [(f"Project {n}", 10) for n in range(len(rows) + 1, projects + 1)]  # a longer shortlist
+    made = make_projects(edition, rows, author=author)
     patterns = [(0, 1, 2), (3, 4), (1, 3), (0, 2, 3), (4,)]
+    extra = len(made) - 5
     voters = []
     for n in range(n_voters):
         user = make_voter(phone=f"+77{first_phone + n:09d}", iin=make_iin(birth + timedelta(days=n // 5000)))
-        choices = tuple(projects[i].pk for i in patterns[n % len(patterns)])
-        voters.append(Voter(user.pk, prepared_session(user), choices))
+        chosen = patterns[n % len(patterns)]
+        if extra and sum(rows[i][1] for i in chosen) <= budget - 10:
+            chosen += (5 + n % extra,)  # and one of the longer shortlist's, where it fits
+        voters.append(Voter(user.pk, prepared_session(user), tuple(made[i].pk for i in chosen)))
     return edition, voters
 
 

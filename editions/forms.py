@@ -3,6 +3,7 @@
 import importlib.util
 
 from django import forms
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -291,9 +292,17 @@ class AddDistrictForm(_DistrictBudgetMixin, forms.Form):
         return {field: self.cleaned_data[field].strip() for field in NAME_FIELDS}
 
 
+def _https_links(field, **kwargs):
+    """Form fields of a model form, where a link typed without a scheme ("instagram.com/aksu") means https."""
+    if isinstance(field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return field.formfield(**kwargs)
+
+
 class CityForm(forms.ModelForm):
     class Meta:
         model = City
+        formfield_callback = _https_links
         fields = [
             "slug",
             "name_kk",

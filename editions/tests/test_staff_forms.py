@@ -193,3 +193,10 @@ def test_dates_sent_back_unchanged_keep_their_seconds(aksu, edition):
     assert form.fields["announcement_starts"].disabled  # it has passed; a disabled date is never "moved"
     assert form.is_valid(), form.errors
     assert form.cleaned_data["voting_starts"] == edition.voting_starts
+
+
+def test_a_city_link_typed_without_a_scheme_is_https():
+    data = {"slug": "ekibastuz", "name_kk": "Екібастұз", "name_ru": "Экибастуз", "name_en": "Ekibastuz"}
+    form = forms.CityForm({**data, "instagram": "instagram.com/ekibastuz"})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["instagram"] == "https://instagram.com/ekibastuz"

@@ -580,9 +580,12 @@ def _certify(d: _Data, low: _Run, high_b: Fraction, skip: frozenset[int], suspec
             price = top_price[r1]
             # A project after every pick in the tie-break order may cost exactly as much (e.g. the same
             # number of supporters, all able to pay: the price is then cost / satisfaction at every budget).
+            # Only when no budget caps what its supporters pay: if one does, money enough at the picks' price
+            # can mean a lower price of its own (three supporters with exactly a third of the cost each).
             after = later_picks[q, r1] == later_picks[q, r0]
-            limit = cost * (1 + 1e-12) if after else cost * (1 - _EPS)
-            if price * d.total_sat[q] < limit or money(q, r0, r1, limit) < limit:
+            tie = cost * (1 + 1e-12) if after else cost * (1 - _EPS)
+            limit = cost * (1 - _EPS)
+            if price * d.total_sat[q] < tie or money(q, r0, r1, limit) < limit:
                 continue
             if r1 - r0 == 1:
                 return False

@@ -204,6 +204,15 @@ def costly_elections(draw: st.DrawFn):
     return make_election(costs, ballots, budget, vote_type)
 
 
+def test_add1_does_not_skip_past_a_project_whose_supporters_have_exactly_its_cost():
+    """Found by the property test below: at 600 per voter, project 9's three supporters have exactly its 1800
+    and buy it before project 2 (a lower price), which overspends; at 599 they cannot. A certificate that
+    took "money enough at project 2's price" for a tie skipped past 600 and returned the overspent outcome."""
+    e = make_election({"1": 999, "2": 300, "9": 1800}, [["2"], ["9"], ["9"], ["1", "2", "9"]], 2000)
+    assert _reference_add1(e, "cost") == {"2"}
+    assert equal_shares(e, sat="cost", completion="add1").winners == ("2",)
+
+
 @settings(max_examples=60, deadline=None)
 @given(costly_elections(), st.sampled_from(["cost", "cardinality"]))
 def test_add1_skipping_gives_the_step_by_step_outcome(e, sat: str):

@@ -1,4 +1,3 @@
-import os
 from io import StringIO
 from pathlib import Path
 
@@ -13,8 +12,6 @@ from results.models import CountRun
 pytestmark = pytest.mark.django_db
 
 HERE = Path(__file__).parent / "data"
-# The shared elections: $PBDATA (as .ci/run sets it), or ../shared/pbdata next to the repository.
-PBDATA = Path(os.environ.get("PBDATA") or Path(__file__).resolve().parents[3] / "shared" / "pbdata")
 
 
 def _import(path: Path) -> CountRun:
@@ -65,6 +62,6 @@ def test_decimal_costs_are_refused_with_a_clear_message(tmp_path):
         "Poland_Swiecie_2023",
     ],
 )
-def test_shared_files_reproduce_the_city_selected_column(name):
-    path = PBDATA / f"{name}.pb"
+def test_shared_files_reproduce_the_city_selected_column(pbdata: Path, name: str):
+    path = pbdata / f"{name}.pb"
     assert sorted(_import(path).winners) == sorted(_selected(path))

@@ -103,17 +103,21 @@ def test_staff_powers_count_only_in_a_verified_session(city):
     assert is_coordinator(staff, city)  # outside a request (commands, services) there is no session to check
 
 
-def _through_the_middleware(client, rf, view):
-    """Run `view` behind the session, authentication and OTP middleware, as signed in with `client`."""
+def _through_the_middleware(city, rf, view):
+    """Run `view` behind the session, authentication and OTP middleware, signed in as a new coordinator of
+    `city` (returned)."""
     from django.contrib.auth.middleware import AuthenticationMiddleware
     from django.contrib.sessions.middleware import SessionMiddleware
 
     from accounts.middleware import OTPMiddleware
 
+    staff = make_staff("coordinator", city=city)
+    client = Client()
+    sign_in(client, staff)
     request = rf.get("/")
     request.COOKIES = {name: morsel.value for name, morsel in client.cookies.items()}
     SessionMiddleware(AuthenticationMiddleware(OTPMiddleware(view)))(request)
-    return request
+    return staff
 
 
 def test_request_user_becomes_the_verified_person_once_used(city, rf):
@@ -121,9 +125,6 @@ def test_request_user_becomes_the_verified_person_once_used(city, rf):
     from django.http import HttpResponse
     from django.utils.functional import SimpleLazyObject
 
-    staff = make_staff("coordinator", city=city)
-    client = Client()
-    sign_in(client, staff)
     seen = {}
 
     def view(request):
@@ -132,7 +133,7 @@ def test_request_user_becomes_the_verified_person_once_used(city, rf):
         seen["after"] = request.user
         return HttpResponse()
 
-    _through_the_middleware(client, rf, view)
+    staff = _through_the_middleware(city, rf, view)
     assert seen["lazy before"] and seen["verified"] is True
     assert type(seen["after"]) is type(staff) and seen["after"].pk == staff.pk
 
@@ -142,9 +143,6 @@ def test_a_person_set_by_the_view_is_not_replaced_by_the_lazy_one(city, rf):
     from django.contrib.auth.models import AnonymousUser
     from django.http import HttpResponse
 
-    staff = make_staff("coordinator", city=city)
-    client = Client()
-    sign_in(client, staff)
     seen = {}
 
     def view(request):
@@ -154,5 +152,5 @@ def test_a_person_set_by_the_view_is_not_replaced_by_the_lazy_one(city, rf):
         seen["now"] = request.user
         return HttpResponse()
 
-    _through_the_middleware(client, rf, view)
+    staff = _through_the_middleware(city, rf, view)
     assert seen["earlier"] == staff.pk and isinstance(seen["now"], AnonymousUser)

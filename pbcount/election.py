@@ -106,7 +106,7 @@ class Voters(Sequence[Voter]):
         """
         if len(ballots) != len(ids) or (extra_names and len(extra_rows) != len(ids)):
             raise ValueError("all voter columns must have the same length")
-        self.ids = tuple(ids)
+        self.ids = tuple(ids) if isinstance(ids, list) else ids  # (the parser's are decoded on first use)
         self.ballots = ballots if isinstance(ballots, Ballots) else tuple(ballots)
         self.extra_names = tuple(extra_names)
         self._extra_rows = extra_rows if extra_names else ()

@@ -2,11 +2,12 @@
 
 Malformed input raises `PabulibError` naming the line; no vote is ever dropped silently. Parsing is fast
 because the per-line work is done by C: the csv module reads only META and PROJECTS; the VOTES section (the
-bulk of a file) is read as bytes, NumPy checks its shape and drops the columns the count does not need, one
-split makes the voter ids and votes, and `Counter` finds the distinct votes. Those are parsed all at once in
-NumPy (plain-number project ids and points by `np.fromstring`), merged into the profile by a checked hash, and
-ballot tuples are made only when read. Anything unusual (quotes, odd lines, a bad vote) takes the careful
-csv path, which names the line; points are plain integers and only costs and the budget become `Fraction`s.
+bulk of a file) is read as bytes, and NumPy checks its shape, finds the bytes of every voter id and vote, and
+tells them apart by hashes of those bytes (votes then compared byte for byte), so no string is made per voter.
+Only the distinct votes are decoded; they are parsed all at once in NumPy (plain-number project ids and
+points by `np.fromstring`), merged into the profile by a checked hash, and ballot tuples are made only when
+read. Anything unusual (quotes, odd lines, a bad vote) takes the careful csv path, which names the line;
+points are plain integers and only costs and the budget become `Fraction`s.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -263,45 +264,38 @@ class _LazyRows(Sequence[list[str]]):
         return self.lines[i].split(";")
 
 
-# Joins a vote and its points into one field on the fast path (a control character no plain section holds).
-_GLUE = "\x1f"
+class _Spans(Sequence[str]):
+    """One field of every VOTES line, kept as spans of the section's bytes and decoded on first access: the
+    count never reads the voter ids."""
+
+    def __init__(self, block: bytes, starts: np.ndarray, ends: np.ndarray) -> None:
+        self.block = block
+        self.starts = starts
+        self.ends = ends
+
+    @cached_property
+    def texts(self) -> list[str]:
+        return _span_texts(self.block, self.starts, self.ends)
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def __getitem__(self, i: int) -> str:  # type: ignore[override]
+        return self.texts[i]
 
 
-def _plain_columns(block: bytes, width: int, needed: int, glue: int) -> tuple[list[str], _LazyRows] | None:
-    """The first `needed` columns of every VOTES line as one flat list, and the whole lines for later; or None
-    unless the section is plain: no quotes, no blank lines, no "\r" but before "\n", `width` fields on every
-    line. Column `glue` (if not -1) and the next one stay one field, joined by _GLUE: one string for a vote and
-    its points. NumPy finds every ";" and line break at once and drops the columns the count does not need
-    (age, sex, ...) before any string is made."""
-    if not block.endswith(b"\n"):
-        block += b"\n"
-    if b'"' in block or _GLUE.encode() in block:
-        return None
-    raw = np.frombuffer(block, dtype=np.uint8)
-    breaks = np.flatnonzero(raw == ord("\n"))
-    semicolons = np.flatnonzero(raw == ord(";"))
-    num_lines = len(breaks)
-    if len(semicolons) != num_lines * (width - 1):
-        return None
-    semicolons = semicolons.reshape(num_lines, width - 1)
-    # Every line's share of the ";"s lies within the line, so every line has exactly width - 1 of them.
-    if np.any(semicolons[1:, 0] < breaks[:-1]) or np.any(semicolons[:, -1] > breaks):
-        return None
-    crlf = b"\r" in block
-    if crlf and (np.count_nonzero(raw == ord("\r")) != num_lines or np.any(raw[breaks - 1] != ord("\r"))):
-        return None
-    if glue >= 0:
-        raw = raw.copy()
-        raw[semicolons[:, glue]] = ord(_GLUE)
-    if needed == width:  # whole lines, without "\r"
-        kept = raw.tobytes() if glue >= 0 else block
-        text = _decode(kept.replace(b"\r", b"") if crlf else kept).replace("\n", ";")
-    else:  # each line up to the ";" after its last needed field
-        starts = np.concatenate(([0], breaks[:-1] + 1))
-        ends = semicolons[:, needed - 1] + 1
-        sizes = np.stack((ends - starts, breaks + 1 - ends), axis=1).ravel()
-        text = _decode(raw[np.repeat(np.tile([True, False], num_lines), sizes)].tobytes())
-    return text[:-1].split(";"), _LazyRows(block, num_lines)
+class _VoteColumns(NamedTuple):
+    """What the count needs of the VOTES section: the voter ids, each distinct vote (with its points) once, and
+    which one each voter cast."""
+
+    ids: Sequence[str]
+    ids_checked: bool  # no two alike and none with blanks around it, as the fast path can tell without texts
+    votes: list[str]
+    points: list[str] | None
+    counts: list[int]
+    voter_vote: np.ndarray  # index in `votes` of each voter's vote
+    rows: Sequence[list[str]]  # every line's fields, for the other columns
+    line_of: Sequence[int]  # each voter's line number
 
 
 def _votes(
@@ -319,63 +313,200 @@ def _votes(
     points_col = _column(header, "points", "VOTES", offset) if vote_type in ("cumulative", "scoring") else -1
     limits = _Limits(meta, offset)
     width = len(header)
-    needed = max(id_col, vote_col, points_col) + 1
-    glue = vote_col if points_col == vote_col + 1 else -1
-    plain = _plain_columns(section, width, needed, glue) if isinstance(section, bytes) else None
-    keys: list[Any]  # each voter's vote: a string, with its points joined by _GLUE or paired in a tuple
-    if plain is not None:
-        fields, full_rows = plain
-        line_of: Sequence[int] = range(offset + 1, offset + 1 + len(full_rows))
-        columns = needed - (glue >= 0)
-        # (points glued to their vote are not a field of their own: the columns after them move up one)
-        ids, keys = (fields[col - (0 <= glue < col) :: columns] for col in (id_col, vote_col))
-        if points_col >= 0 and glue < 0:
-            keys = list(zip(keys, fields[points_col::columns], strict=True))
-    else:
+    columns = (id_col, vote_col, points_col)
+    found = _plain_votes(section, offset, width, *columns) if isinstance(section, bytes) else None
+    if found is None:
         lines = _lines(_decode(section)) if isinstance(section, bytes) else section
-        rows, line_of = _split_votes(lines, offset)
-        if set(map(len, rows)) - {width}:
-            keep = [k for k, r in enumerate(rows) if len(r) == width or not _blank(r)]
-            for k in keep:
-                if len(rows[k]) != width:
-                    raise PabulibError(f"{len(rows[k])} fields, but the VOTES header has {width}", line_of[k])
-            rows = [rows[k] for k in keep]
-            line_of = [line_of[k] for k in keep]
-        full_rows = rows
-        ids = list(map(operator.itemgetter(id_col), rows))
-        keys = list(map(operator.itemgetter(vote_col), rows))
-        if points_col >= 0:
-            keys = list(zip(keys, map(operator.itemgetter(points_col), rows), strict=True))
-
-    # A search of the section's bytes (a fast memchr) most often shows no voter id can hold a space or a tab.
-    blanks = not isinstance(section, bytes) or b" " in section or b"\t" in section
-    if blanks and any(c in "".join(ids) for c in " \t"):
-        ids = [vid.strip() for vid in ids]
-    if len(set(ids)) != len(ids):
+        found = _careful_votes(lines, offset, width, *columns)
+    ids = found.ids
+    if not found.ids_checked and len(set(ids)) != len(ids):
         seen: set[str] = set()
         for k, vid in enumerate(ids):
             if vid in seen:
-                raise PabulibError(f"duplicate voter_id {vid!r}", line_of[k])
+                raise PabulibError(f"duplicate voter_id {vid!r}", found.line_of[k])
             seen.add(vid)
 
-    key_counts = Counter(keys)  # distinct votes in first-seen order, with multiplicities
-    distinct = list(key_counts)
-    votes: list[str] = distinct
-    points: list[str] | None = None
-    if points_col >= 0:
-        pairs = [key.split(_GLUE) for key in distinct] if distinct and isinstance(distinct[0], str) else distinct
-        votes, points = [vote for vote, _ in pairs], [pts for _, pts in pairs]
-    entries = _entries(votes, points, vote_type, index, limits) if distinct else None
+    votes, points = found.votes, found.points
+    entries = _entries(votes, points, vote_type, index, limits) if votes else None
     if entries is None:
-        entries = _careful_entries(votes, points, lambda d: line_of[keys.index(distinct[d])], vote_type, index, limits)
-    profile, string_row = _profile(*entries, list(key_counts.values()), len(index))
+
+        def first_line(d: int) -> int:
+            return found.line_of[int(np.argmax(found.voter_vote == d))]
+
+        entries = _careful_entries(votes, points, first_line, vote_type, index, limits)
+    profile, string_row = _profile(*entries, found.counts, len(index))
+    voter_row = string_row[found.voter_vote]
 
     def ballots() -> Sequence[Ballot]:
-        row_of = dict(zip(distinct, string_row.tolist(), strict=True))
-        return list(map(profile.ballots.__getitem__, map(row_of.__getitem__, keys)))
+        return list(map(profile.ballots.__getitem__, voter_row.tolist()))
 
-    extra = [i for i in range(width) if i not in (id_col, vote_col, points_col)]
-    return Voters(ids, Ballots(len(ids), ballots), [header[i] for i in extra], full_rows, extra, profile)
+    extra = [i for i in range(width) if i not in columns]
+    return Voters(ids, Ballots(len(ids), ballots), [header[i] for i in extra], found.rows, extra, profile)
+
+
+def _careful_votes(
+    lines: list[str], offset: int, width: int, id_col: int, vote_col: int, points_col: int
+) -> _VoteColumns:
+    """The VOTES columns of `lines` (each checked for its number of fields; quoted fields allowed), naming the
+    line of a malformed one."""
+    rows, line_of = _split_votes(lines, offset)
+    if set(map(len, rows)) - {width}:
+        keep = [k for k, r in enumerate(rows) if len(r) == width or not _blank(r)]
+        for k in keep:
+            if len(rows[k]) != width:
+                raise PabulibError(f"{len(rows[k])} fields, but the VOTES header has {width}", line_of[k])
+        rows = [rows[k] for k in keep]
+        line_of = [line_of[k] for k in keep]
+    ids = list(map(operator.itemgetter(id_col), rows))
+    if any(c in "".join(ids) for c in " \t"):
+        ids = [vid.strip() for vid in ids]
+    keys: list[Any] = list(map(operator.itemgetter(vote_col), rows))
+    if points_col >= 0:
+        keys = list(zip(keys, map(operator.itemgetter(points_col), rows), strict=True))
+    counts = Counter(keys)  # distinct votes in first-seen order, with multiplicities
+    position = {key: d for d, key in enumerate(counts)}
+    voter_vote = np.fromiter(map(position.__getitem__, keys), dtype=np.int64, count=len(keys))
+    votes: list[str] = list(counts)
+    points = None
+    if points_col >= 0:
+        votes, points = [vote for vote, _ in counts], [pts for _, pts in counts]
+    return _VoteColumns(ids, False, votes, points, list(counts.values()), voter_vote, rows, line_of)
+
+
+def _plain_votes(
+    block: bytes, offset: int, width: int, id_col: int, vote_col: int, points_col: int
+) -> _VoteColumns | None:
+    """The VOTES columns of a plain section, or None unless it is plain: no quotes, no blank lines, no "\\r" but
+    before "\\n", `width` fields on every line. No string is made per voter: NumPy finds every field's bytes at
+    once, voter ids and votes are compared by 64-bit hashes of their bytes (votes then checked byte for byte),
+    and only each distinct vote is decoded. A vote with its points is one span of bytes, from the first of the
+    two columns to the end of the other."""
+    if not block.endswith(b"\n"):
+        block += b"\n"
+    if b'"' in block:
+        return None
+    raw = np.frombuffer(block, dtype=np.uint8)
+    ends = np.flatnonzero((raw == ord(";")) | (raw == ord("\n")))  # where each field ends
+    if len(ends) % width:
+        return None
+    num_lines = len(ends) // width
+    ends = ends.reshape(num_lines, width)
+    line_ends = ends[:, -1]
+    pattern = np.full(width, ord(";"), dtype=np.uint8)
+    pattern[-1] = ord("\n")
+    if not np.all(raw[ends] == pattern):
+        return None
+    crlf = b"\r" in block
+    if crlf and (np.count_nonzero(raw == ord("\r")) != num_lines or np.any(raw[line_ends - 1] != ord("\r"))):
+        return None
+    line_starts = np.concatenate(([0], line_ends[:-1] + 1))
+    if crlf:
+        ends[:, -1] -= 1
+
+    def starts(col: int) -> np.ndarray:
+        return ends[:, col - 1] + 1 if col else line_starts
+
+    words = np.ndarray((len(block) + 1,), dtype="<u8", buffer=block + bytes(8), strides=(1,))
+
+    id_starts, id_ends = starts(id_col), ends[:, id_col]
+    ids: Sequence[str] = _Spans(block, id_starts, id_ends)
+    edges = np.concatenate((raw[id_starts], raw[np.maximum(id_ends - 1, 0)]))
+    blank = (b" " in block or b"\t" in block) and np.any((edges == ord(" ")) | (edges == ord("\t")))
+    if blank:
+        ids = [vid.strip() for vid in ids]
+    id_lengths = id_ends - id_starts
+    id_hashes = np.sort(_span_hashes(id_lengths, *_span_words(words, id_starts, id_lengths)))
+    ids_checked = not blank and not np.any(id_hashes[1:] == id_hashes[:-1])
+
+    first, last = min(vote_col, points_col if points_col >= 0 else vote_col), max(vote_col, points_col)
+    key_starts, key_ends = starts(first), ends[:, last]
+    lengths = key_ends - key_starts
+    order, columns = _span_words(words, key_starts, lengths)
+    firsts, voter_vote = _groups(_span_hashes(lengths, order, columns))
+    same = firsts[voter_vote]
+    if not np.array_equal(lengths[same], lengths) or not _same_words(order, columns, same):
+        return None  # two different votes with one hash: the careful path compares their texts
+    keys = _span_texts(block, key_starts[firsts], key_ends[firsts])
+    votes, points = keys, None
+    if points_col >= 0:
+        fields = [key.split(";") for key in keys]
+        votes, points = ([f[col - first] for f in fields] for col in (vote_col, points_col))
+    counts = np.bincount(voter_vote, minlength=len(firsts)).tolist()
+    line_of = range(offset + 1, offset + 1 + num_lines)
+    return _VoteColumns(ids, ids_checked, votes, points, counts, voter_vote, _LazyRows(block, num_lines), line_of)
+
+
+# The low k bytes of a 64-bit word, for k = 0..8.
+_LOW_BYTES = np.array([(1 << 8 * k) - 1 for k in range(9)], dtype=np.uint64)
+
+
+def _span_words(
+    block_words: np.ndarray, starts: np.ndarray, lengths: np.ndarray
+) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Each span's bytes as 8-byte words: the spans ordered by their number of words, most first, and for
+    j = 0, 1, ... the j-th word of each span that has one, in that order (those spans come first; bytes past a
+    span's end are zero). `block_words[i]` is the section's 8 bytes from offset i, little-endian."""
+    count = (lengths + 7) // 8
+    order = np.argsort(-count.astype(np.int16) if count.max() < 2**15 else -count, kind="stable")  # (radix sort)
+    starts, lengths, count = starts[order], lengths[order], count[order]
+    reach = np.searchsorted(-count, -np.arange(count[0]), side="left")  # spans with a j-th word
+    columns = [
+        block_words[starts[:k] + 8 * j] & _LOW_BYTES[np.minimum(lengths[:k] - 8 * j, 8)]
+        for j, k in enumerate(reach.tolist())
+    ]
+    return order, columns
+
+
+def _span_hashes(lengths: np.ndarray, order: np.ndarray, columns: list[np.ndarray]) -> np.ndarray:
+    """A 64-bit hash of each span's length and words (wrapping arithmetic; multipliers from splitmix64)."""
+    hashes = lengths[order].astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+    for column in columns:
+        head = hashes[: len(column)]
+        head ^= column
+        head *= np.uint64(0xBF58476D1CE4E5B9)
+        head ^= head >> np.uint64(31)
+    unordered = np.empty_like(hashes)
+    unordered[order] = hashes
+    return unordered
+
+
+def _same_words(order: np.ndarray, columns: list[np.ndarray], same: np.ndarray) -> bool:
+    """Whether each span's words are those of span `same[i]`, which has as many words."""
+    position = np.empty_like(order)
+    position[order] = np.arange(len(order))
+    other = position[same[order]]
+    return all(np.array_equal(column[other[: len(column)]], column) for column in columns)
+
+
+def _groups(hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The first position of each distinct value, in order of first appearance, and the group of each position
+    in that order (for a non-empty array)."""
+    order = np.argsort(hashes)
+    ordered = hashes[order]
+    new = np.empty(len(order), dtype=bool)
+    new[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
+    firsts = np.minimum.reduceat(order, np.flatnonzero(new))
+    by_first = np.argsort(firsts)
+    rank = np.empty_like(by_first)
+    rank[by_first] = np.arange(len(by_first))
+    group = np.empty_like(order)
+    group[order] = rank[np.cumsum(new) - 1]
+    return firsts[by_first], group
+
+
+def _span_texts(block: bytes, starts: np.ndarray, ends: np.ndarray) -> list[str]:
+    """The text of each span `block[start:end]`. Spans ascend without overlapping, and a separator byte follows
+    each. Few spans are sliced one by one; many are picked out of the block by one NumPy mask, then decoded and
+    split at once."""
+    if len(starts) * 256 < len(block):
+        return [_decode(block[a:b]) for a, b in zip(starts.tolist(), ends.tolist(), strict=True)]
+    sizes = ends + 1 - starts  # each span with its separator
+    gaps = starts - np.concatenate(([0], ends[:-1] + 1))
+    mask = np.repeat(np.tile([False, True], len(starts)), np.stack((gaps, sizes), axis=1).ravel())
+    kept = np.frombuffer(block, dtype=np.uint8)[: len(mask)][mask]
+    kept[np.cumsum(sizes) - 1] = ord("\n")
+    return _decode(kept.tobytes()).split("\n")[:-1]
 
 
 _Entries = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]  # vote, project, value per entry; lengths

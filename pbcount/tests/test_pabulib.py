@@ -277,14 +277,45 @@ def test_project_ids_that_are_not_plain_numbers_are_looked_up_as_written():
 
 @pytest.mark.parametrize("vote_type", ["approval", "cumulative", "ordinal"])
 def test_plain_big_files_take_the_fast_path(monkeypatch: pytest.MonkeyPatch, vote_type: str):
-    columns = []
-    plain_columns = pabulib._plain_columns
-    monkeypatch.setattr(pabulib, "_plain_columns", lambda *args: columns.append(plain_columns(*args)) or columns[-1])
-    monkeypatch.setattr(pabulib, "_careful_entries", None)  # calling it would fail
+    monkeypatch.setattr(pabulib, "_careful_votes", None)  # calling either would fail
+    monkeypatch.setattr(pabulib, "_careful_entries", None)
     for ids in [("10", "11", "12", "13"), ("a", "b", "c")]:
-        pabulib.parse(_big(vote_type, ids=ids))
-        pabulib.parse(_big(vote_type, ids=ids).replace("\n", "\r\n"))
-    assert len(columns) == 4 and None not in columns
+        for text in (_big(vote_type, ids=ids), _big(vote_type, ids=ids).replace("\n", "\r\n")):
+            e = pabulib.parse(text)
+            assert [v.id for v in e.voters[:3]] == ["v0", "v1", "v2"]
+            assert e.voters[1999].extra == {"age": str(1999 % 90)}
+
+
+def test_votes_or_voter_ids_with_one_hash_are_still_told_apart(monkeypatch: pytest.MonkeyPatch):
+    text = _big("cumulative")
+    same_length = "".join(f"w{k};1{k % 2};1;{k % 90}\n" for k in range(2000))  # votes "10;1" and "11;1"
+    texts = [text, _big("cumulative", voters=0) + same_length]
+    expected = list(map(pabulib.parse, texts))
+    monkeypatch.setattr(pabulib, "_span_hashes", lambda lengths, *_: np.zeros(len(lengths), dtype=np.uint64))
+    for e, before in zip(map(pabulib.parse, texts), expected, strict=True):
+        assert e == before
+        assert e.profile == before.profile
+    with pytest.raises(PabulibError, match="duplicate voter_id 'v3'"):
+        pabulib.parse(_voter_line(text, 900, "v3;10;1;1"))
+
+
+def test_voter_ids_differ_by_any_byte_even_a_nul():
+    text = _voter_line(_big(), 5, "v4\x00;10;1")
+    assert [v.id for v in pabulib.parse(text).voters[4:6]] == ["v4", "v4\x00"]
+
+
+@pytest.mark.parametrize("voters", [3, 2000], ids=["sliced one by one", "picked out at once"])
+def test_span_texts_are_the_fields_they_span(voters: int):
+    block = "".join(f"v{k};Łąka {k};{k % 7}\n" for k in range(voters)).encode()
+    lines = block.decode().splitlines()
+    starts, ends, at = [], [], 0
+    for line in lines:
+        first = line.index(";") + 1
+        starts.append(at + len(line[:first].encode()))
+        ends.append(at + len(line[: line.rindex(";")].encode()))
+        at += len(line.encode()) + 1
+    texts = pabulib._span_texts(block, np.array(starts), np.array(ends))
+    assert texts == [line.split(";")[1] for line in lines]
 
 
 def test_a_parsed_election_pickles():

@@ -290,7 +290,8 @@ class _VoteColumns(NamedTuple):
 
     ids: Sequence[str]
     ids_checked: bool  # no two alike and none with blanks around it, as the fast path can tell without texts
-    votes: list[str]
+    votes: bytes  # each distinct vote, UTF-8, followed by "\n"
+    vote_texts: list[str] | None  # the same as strings, or None: `votes` split at its line breaks
     points: list[str] | None
     counts: list[int]
     voter_vote: np.ndarray  # index in `votes` of each voter's vote
@@ -326,9 +327,10 @@ def _votes(
                 raise PabulibError(f"duplicate voter_id {vid!r}", found.line_of[k])
             seen.add(vid)
 
-    votes, points = found.votes, found.points
-    entries = _entries(votes, points, vote_type, index, limits) if votes else None
+    points = found.points
+    entries = _entries(found.votes, len(found.counts), points, vote_type, index, limits) if found.counts else None
     if entries is None:
+        votes = _decode(found.votes).split("\n")[:-1] if found.vote_texts is None else found.vote_texts
 
         def first_line(d: int) -> int:
             return found.line_of[int(np.argmax(found.voter_vote == d))]
@@ -370,7 +372,8 @@ def _careful_votes(
     points = None
     if points_col >= 0:
         votes, points = [vote for vote, _ in counts], [pts for _, pts in counts]
-    return _VoteColumns(ids, False, votes, points, list(counts.values()), voter_vote, rows, line_of)
+    joined = "".join(vote + "\n" for vote in votes).encode("utf-8", "surrogatepass")  # (a quoted vote may hold "\n")
+    return _VoteColumns(ids, False, joined, votes, points, list(counts.values()), voter_vote, rows, line_of)
 
 
 def _plain_votes(
@@ -379,8 +382,8 @@ def _plain_votes(
     """The VOTES columns of a plain section, or None unless it is plain: no quotes, no blank lines, no "\\r" but
     before "\\n", `width` fields on every line. No string is made per voter: NumPy finds every field's bytes at
     once, voter ids and votes are compared by 64-bit hashes of their bytes (votes then checked byte for byte),
-    and only each distinct vote is decoded. A vote with its points is one span of bytes, from the first of the
-    two columns to the end of the other."""
+    and only the distinct votes' points are decoded. A vote with its points is one span of bytes, from the first
+    of the two columns to the end of the other."""
     if not block.endswith(b"\n"):
         block += b"\n"
     if b'"' in block:
@@ -406,7 +409,7 @@ def _plain_votes(
     def starts(col: int) -> np.ndarray:
         return ends[:, col - 1] + 1 if col else line_starts
 
-    words = np.ndarray((len(block) + 1,), dtype="<u8", buffer=block + bytes(8), strides=(1,))
+    words = _words(block)
 
     id_starts, id_ends = starts(id_col), ends[:, id_col]
     ids: Sequence[str] = _Spans(block, id_starts, id_ends)
@@ -419,21 +422,19 @@ def _plain_votes(
     ids_checked = not blank and not np.any(id_hashes[1:] == id_hashes[:-1])
 
     first, last = min(vote_col, points_col if points_col >= 0 else vote_col), max(vote_col, points_col)
-    key_starts, key_ends = starts(first), ends[:, last]
-    lengths = key_ends - key_starts
+    key_starts = starts(first)
+    lengths = ends[:, last] - key_starts
     order, columns = _span_words(words, key_starts, lengths)
     firsts, voter_vote = _groups(_span_hashes(lengths, order, columns))
     same = firsts[voter_vote]
     if not np.array_equal(lengths[same], lengths) or not _same_words(order, columns, same):
         return None  # two different votes with one hash: the careful path compares their texts
-    keys = _span_texts(block, key_starts[firsts], key_ends[firsts])
-    votes, points = keys, None
-    if points_col >= 0:
-        fields = [key.split(";") for key in keys]
-        votes, points = ([f[col - first] for f in fields] for col in (vote_col, points_col))
+    votes = _joined(block, starts(vote_col)[firsts], ends[firsts, vote_col])
+    points = _span_texts(block, starts(points_col)[firsts], ends[firsts, points_col]) if points_col >= 0 else None
     counts = np.bincount(voter_vote, minlength=len(firsts)).tolist()
     line_of = range(offset + 1, offset + 1 + num_lines)
-    return _VoteColumns(ids, ids_checked, votes, points, counts, voter_vote, _LazyRows(block, num_lines), line_of)
+    rows = _LazyRows(block, num_lines)
+    return _VoteColumns(ids, ids_checked, votes, None, points, counts, voter_vote, rows, line_of)
 
 
 # The low k bytes of a 64-bit word, for k = 0..8.
@@ -495,36 +496,57 @@ def _groups(hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return firsts[by_first], group
 
 
-def _span_texts(block: bytes, starts: np.ndarray, ends: np.ndarray) -> list[str]:
-    """The text of each span `block[start:end]`. Spans ascend without overlapping, and a separator byte follows
-    each. Few spans are sliced one by one; many are picked out of the block by one NumPy mask, then decoded and
-    split at once."""
+def _joined(block: bytes, starts: np.ndarray, ends: np.ndarray) -> bytes:
+    """The spans `block[start:end]`, each followed by "\n". Spans ascend without overlapping, and a separator
+    byte follows each. Few spans are sliced one by one; many are picked out of the block by one NumPy mask."""
     if len(starts) * 256 < len(block):
-        return [_decode(block[a:b]) for a, b in zip(starts.tolist(), ends.tolist(), strict=True)]
+        return b"".join(block[a:b] + b"\n" for a, b in zip(starts.tolist(), ends.tolist(), strict=True))
     sizes = ends + 1 - starts  # each span with its separator
     gaps = starts - np.concatenate(([0], ends[:-1] + 1))
     mask = np.repeat(np.tile([False, True], len(starts)), np.stack((gaps, sizes), axis=1).ravel())
     kept = np.frombuffer(block, dtype=np.uint8)[: len(mask)][mask]
     kept[np.cumsum(sizes) - 1] = ord("\n")
-    return _decode(kept.tobytes()).split("\n")[:-1]
+    return kept.tobytes()
+
+
+def _span_texts(block: bytes, starts: np.ndarray, ends: np.ndarray) -> list[str]:
+    """The text of each span `block[start:end]` (as for `_joined`)."""
+    return _decode(_joined(block, starts, ends)).split("\n")[:-1]
+
+
+def _words(data: bytes) -> np.ndarray:
+    """The 8 bytes of `data` from each offset, as little-endian 64-bit words (zeros past the end)."""
+    return np.ndarray((len(data) + 1,), dtype="<u8", buffer=data + bytes(8), strides=(1,))
 
 
 _Entries = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]  # vote, project, value per entry; lengths
 
 
 def _entries(
-    votes: list[str], points: list[str] | None, vote_type: str, index: Mapping[str, int], limits: _Limits
+    votes: bytes, num_votes: int, points: list[str] | None, vote_type: str, index: Mapping[str, int], limits: _Limits
 ) -> _Entries | None:
-    """All distinct votes parsed at once: (vote, project, value) per ballot entry, in ballot order, and each
-    vote's length. None if some vote is not plainly well formed or breaks a META limit (the careful path then
-    names its line)."""
-    lengths = _lengths(votes)
-    projects = _project_indices(votes, int(lengths.sum()), index)
+    """All `num_votes` distinct votes (each followed by "\n" in `votes`) parsed at once: (vote, project, value)
+    per ballot entry, in ballot order, and each vote's length. None if some vote is not plainly well formed or
+    breaks a META limit (the careful path then names its line)."""
+    raw = np.frombuffer(votes, dtype=np.uint8)
+    ends = np.flatnonzero((raw == ord(",")) | (raw == ord("\n")))  # where each item ends
+    last = raw[ends] == ord("\n")  # the item ends its vote
+    if np.count_nonzero(last) != num_votes:
+        return None
+    starts = np.concatenate(([0], ends[:-1] + 1))
+    sizes = ends - starts
+    vote = np.cumsum(last) - last
+    if not sizes.all():  # an empty item is an empty vote, or a malformed one
+        alone = last & np.concatenate(([True], last[:-1]))
+        if np.any((sizes == 0) & ~alone):
+            return None
+        starts, sizes, vote = starts[sizes > 0], sizes[sizes > 0], vote[sizes > 0]
+    lengths = np.bincount(vote, minlength=num_votes)
+    projects = _project_indices(votes, starts, sizes, index)
     if projects is None or (limits.max_length is not None and lengths.max(initial=0) > limits.max_length):
         return None
-    vote = np.repeat(np.arange(len(votes), dtype=np.int64), lengths)
-    keys = vote * len(index) + projects  # sorted, by vote then project; repeated if a vote names a project twice
-    size = len(votes) * len(index)
+    keys = vote * len(index) + projects  # sorted: by vote, then project; repeated if a vote names a project twice
+    size = num_votes * len(index)
     if points is None and size <= 8 * len(keys):  # few keys missing: a table of flags sorts them in linear time
         table = np.zeros(size, dtype=bool)
         table[keys] = True
@@ -545,7 +567,7 @@ def _entries(
         return vote, projects, np.ones(len(vote), dtype=np.int64), lengths
     if not np.array_equal(_lengths(points), lengths):
         return None
-    values = _numbers(points, int(lengths.sum()), canonical=False)
+    values = _numbers(points, int(lengths.sum()))
     if values is None or np.any(np.abs(values) > 2**40):
         return None
     values = values[order]
@@ -569,37 +591,56 @@ def _lengths(texts: list[str]) -> np.ndarray:
     return lengths
 
 
-def _project_indices(votes: list[str], total: int, index: Mapping[str, int]) -> np.ndarray | None:
-    """The project index of each of the `total` items of all votes; None if one is not a project id. Where the
-    project ids are plain numbers close together (most files), NumPy parses the items in C and looks them up in
-    a table instead of one dict lookup per item."""
-    if not total:
+def _project_indices(data: bytes, starts: np.ndarray, sizes: np.ndarray, index: Mapping[str, int]) -> np.ndarray | None:
+    """The project index of each item `data[start:start + size]`, compared as written; None if one is not a
+    project id. Ids of up to 8 bytes (most files') are each one 64-bit word, looked up by NumPy all at once;
+    longer ones by one dict lookup per item."""
+    encoded = [pid.encode("utf-8", "surrogatepass") for pid in index]
+    if not len(starts):
         return np.zeros(0, dtype=np.int64)
-    ids = np.fromiter(map(int, index), dtype=np.int64) if index and all(map(_is_plain_number, index)) else None
-    if ids is None or ids.max() - ids.min() > 2**20:
+    if max(map(len, encoded), default=9) > 8 or sizes.max() > 8:
         try:
-            return np.fromiter(map(index.__getitem__, ",".join(filter(None, votes)).split(",")), np.int64, total)
+            return np.fromiter(map(index.__getitem__, _span_texts(data, starts, starts + sizes)), np.int64, len(starts))
         except KeyError:
             return None
-    numbers = _numbers(votes, total, canonical=True)
-    if numbers is None:
+    known = np.fromiter((int.from_bytes(pid, "little") for pid in encoded), dtype=np.uint64, count=len(encoded))
+    known_sizes = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded))
+    items = _words(data)[starts] & _LOW_BYTES[sizes]
+    slots = _slots(known)
+    if slots is None:
+        order = np.argsort(known)
+        found = order[np.minimum(np.searchsorted(known[order], items), len(order) - 1)]
+    else:
+        multiplier, bits, table = slots
+        found = table[(items * multiplier) >> np.uint64(64 - bits)]
+    if not (np.array_equal(known[found], items) and np.array_equal(known_sizes[found], sizes)):
         return None
-    numbers -= ids.min()
-    table = np.full(ids.max() - ids.min() + 1, -1, dtype=np.int64)
-    table[ids - ids.min()] = np.arange(len(ids))
-    if numbers.min() < 0 or numbers.max() >= len(table) or table[numbers].min() < 0:
-        return None
-    return table[numbers]
+    return found
 
 
-def _is_plain_number(text: str) -> bool:
-    """Digits only, at most 18 (fits int64), no leading zero: the one way to write that number."""
-    return text.isascii() and text.isdigit() and len(text) <= 18 and (len(text) == 1 or text[0] != "0")
+def _slots(known: np.ndarray) -> tuple[np.uint64, int, np.ndarray] | None:
+    """A table where multiplicative hashing finds each of the `known` words without a collision (a lookup then
+    costs one multiplication, instead of a binary search): the multiplier, the bits kept and the table of
+    positions in `known`, or None if none of a few tries gives one."""
+    bits = max(2 * len(known).bit_length() + 1, 4)
+    for multiplier in _MULTIPLIERS if bits <= 24 else ():
+        slots = (known * multiplier) >> np.uint64(64 - bits)
+        if len(np.unique(slots)) == len(known):
+            table = np.zeros(
+                1 << bits, dtype=np.int64
+            )  # (a word that is not known lands anywhere: it is then compared)
+            table[slots] = np.arange(len(known))
+            return multiplier, bits, table
+    return None
 
 
-def _numbers(texts: list[str], total: int, canonical: bool) -> np.ndarray | None:
+# Odd 64-bit multipliers (from splitmix64 and MurmurHash3) for `_slots`.
+_MULTIPLIERS = tuple(map(np.uint64, (0x9E3779B97F4A7C15, 0xBF58476D1CE4E5B9, 0x94D049BB133111EB, 0xFF51AFD7ED558CCD)))
+
+
+def _numbers(texts: list[str], total: int) -> np.ndarray | None:
     """The `total` comma-separated whole numbers of all texts, parsed by NumPy in C; None unless the texts hold
-    just numbers of 1-18 digits (and, if `canonical`, none with a leading zero: "07" is not project "7")."""
+    just numbers of 1-18 digits."""
     if not total:
         return np.zeros(0, dtype=np.int64)
     joined = ",".join(filter(None, texts))
@@ -607,7 +648,7 @@ def _numbers(texts: list[str], total: int, canonical: bool) -> np.ndarray | None
         return None
     width = joined.find(",") if total > 1 else len(joined)
     if 1 <= width <= 18 and len(joined) + 1 == total * (width + 1):
-        numbers = _same_width_numbers(joined, total, width, canonical)
+        numbers = _same_width_numbers(joined, total, width)
         if numbers is not None:
             return numbers
     raw = np.frombuffer(joined.encode(), dtype=np.uint8)
@@ -620,19 +661,15 @@ def _numbers(texts: list[str], total: int, canonical: bool) -> np.ndarray | None
         or sizes.max() > 18
     ):
         return None
-    if canonical and np.any((sizes > 1) & (raw[np.concatenate(([0], commas + 1))] == ord("0"))):
-        return None
     return np.fromstring(joined, dtype=np.int64, sep=",")
 
 
-def _same_width_numbers(joined: str, total: int, width: int, canonical: bool) -> np.ndarray | None:
+def _same_width_numbers(joined: str, total: int, width: int) -> np.ndarray | None:
     """`_numbers` when they may all have `width` digits (project ids often do): the text is then a grid of
     digits with a column of commas, read a column of digits at a time; None if it is not."""
     grid = np.frombuffer((joined + ",").encode(), dtype=np.uint8).reshape(total, width + 1)
     digits = grid[:, :width] - np.uint8(ord("0"))  # a byte that is not a digit wraps to 10 or more
     if np.any(grid[:, width] != ord(",")) or np.any(digits >= 10):
-        return None
-    if canonical and width > 1 and not digits[:, 0].all():
         return None
     numbers = digits[:, 0].astype(np.int64)
     for column in range(1, width):

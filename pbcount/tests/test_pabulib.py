@@ -286,6 +286,19 @@ def test_plain_big_files_take_the_fast_path(monkeypatch: pytest.MonkeyPatch, vot
             assert e.voters[1999].extra == {"age": str(1999 % 90)}
 
 
+@pytest.mark.parametrize(
+    "ids", [("10", "11", "12", "13"), ("OGM/0015", "7", "07", "Łą"), ("a project id of many bytes", "b", "c")]
+)
+def test_project_ids_are_found_as_written_in_a_table_or_by_a_search(monkeypatch: pytest.MonkeyPatch, ids: tuple):
+    monkeypatch.setattr(pabulib, "_careful_entries", None)  # calling it would fail
+    text = _big(ids=ids)
+    expected = [sorted(ids[(k + j) % len(ids)] for j in range(1 + k % 3)) for k in range(2000)]
+    for slots in (pabulib._slots, lambda known: None):
+        monkeypatch.setattr(pabulib, "_slots", slots)
+        e = pabulib.parse(text)
+        assert [sorted(e.projects[i].id for i, _ in v.ballot) for v in e.voters] == expected
+
+
 def test_votes_or_voter_ids_with_one_hash_are_still_told_apart(monkeypatch: pytest.MonkeyPatch):
     text = _big("cumulative")
     same_length = "".join(f"w{k};1{k % 2};1;{k % 90}\n" for k in range(2000))  # votes "10;1" and "11;1"
@@ -387,22 +400,21 @@ def test_votes_columns_in_any_order(header: str):
 
 
 @pytest.mark.parametrize(
-    ("texts", "canonical", "expected"),
+    ("texts", "expected"),
     [
-        (["12,34", "56"], True, [12, 34, 56]),
-        (["1,2", "", "3"], True, [1, 2, 3]),
-        (["12,345"], True, [12, 345]),
-        (["999999999999999999,123456789012345678"], True, [999999999999999999, 123456789012345678]),
-        (["07,12"], False, [7, 12]),
-        (["07,12"], True, None),
-        (["12,3a"], True, None),
-        ([",12"], True, None),
-        (["1,,2"], True, None),
+        (["12,34", "56"], [12, 34, 56]),
+        (["1,2", "", "3"], [1, 2, 3]),
+        (["12,345"], [12, 345]),
+        (["999999999999999999,123456789012345678"], [999999999999999999, 123456789012345678]),
+        (["07,12"], [7, 12]),
+        (["12,3a"], None),
+        ([",12"], None),
+        (["1,,2"], None),
     ],
 )
-def test_numbers_of_the_same_width_or_not(texts: list[str], canonical: bool, expected: list[int] | None):
+def test_numbers_of_the_same_width_or_not(texts: list[str], expected: list[int] | None):
     total = sum(text.count(",") + 1 for text in texts if text)
-    numbers = pabulib._numbers(texts, total, canonical)
+    numbers = pabulib._numbers(texts, total)
     assert (numbers if numbers is None else numbers.tolist()) == expected
 
 

@@ -4,7 +4,7 @@ Malformed input raises `PabulibError` naming the line; no vote is ever dropped s
 because the per-line work is done by C: the csv module reads only META and PROJECTS; the VOTES section (the
 bulk of a file) is read as bytes, and NumPy checks its shape, finds the bytes of every voter id and vote, and
 tells them apart by hashes of those bytes (votes then compared byte for byte), so no string is made per voter.
-Only the distinct votes are decoded; they are parsed all at once in NumPy (plain-number project ids and
+Only the distinct votes' bytes are kept; they are parsed all at once in NumPy (project ids as 64-bit words,
 points by `np.fromstring`), merged into the profile by a checked hash, and ballot tuples are made only when
 read. Anything unusual (quotes, odd lines, a bad vote) takes the careful csv path, which names the line;
 points are plain integers and only costs and the budget become `Fraction`s.
@@ -382,14 +382,16 @@ def _plain_votes(
     """The VOTES columns of a plain section, or None unless it is plain: no quotes, no blank lines, no "\\r" but
     before "\\n", `width` fields on every line. No string is made per voter: NumPy finds every field's bytes at
     once, voter ids and votes are compared by 64-bit hashes of their bytes (votes then checked byte for byte),
-    and only the distinct votes' points are decoded. A vote with its points is one span of bytes, from the first
-    of the two columns to the end of the other."""
+    and only the distinct votes are kept. A vote with its points is one span of bytes, from the first of the two
+    columns to the end of the other."""
     if not block.endswith(b"\n"):
         block += b"\n"
     if b'"' in block:
         return None
     raw = np.frombuffer(block, dtype=np.uint8)
-    ends = np.flatnonzero((raw == ord(";")) | (raw == ord("\n")))  # where each field ends
+    separators = raw == ord(";")
+    separators |= raw == ord("\n")  # (in place: one array fewer of the section's size)
+    ends = np.flatnonzero(separators)  # where each field ends
     if len(ends) % width:
         return None
     num_lines = len(ends) // width

@@ -5,9 +5,12 @@ from __future__ import annotations
 import pickle
 from fractions import Fraction
 from pathlib import Path
+from unittest.mock import patch
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pbcount import pabulib
 from pbcount.election import Election, Project, Voter
@@ -447,3 +450,50 @@ def test_plain_number_voter_ids_repeat_only_as_the_same_text(ids: list[str], dup
     else:
         with pytest.raises(PabulibError, match=f"line 12: duplicate voter_id '{duplicate}'"):
             pabulib.parse(text)
+
+
+# Plain values, repeated to be drawn more often than the odd ones after them.
+_VOTER_IDS = [None] * 12 + ["v1", "v10", " v1", "v1\t", "v1\x00", "Łąka", ""]  # None: a new id
+_ITEMS = ["1", "2", "10", "x"] * 8 + ["07", "7", " 1", "", "Ł"]
+_POINTS = ["1", "2"] * 12 + ["5", "0", "-1", "x"]
+_AGES = ["30", "Łódź", ""] * 6 + ["a;b", '"q"']
+
+
+@st.composite
+def _votes_sections(draw: st.DrawFn) -> str:
+    """A small file whose VOTES section is often plain, sometimes odd: repeated or blank-edged ids, unknown or
+    repeated projects, empty items, bad points, a quote, a stray separator, "\r\n" line ends."""
+    vote_type = draw(st.sampled_from(["approval", "cumulative", "ordinal"]))
+    header = draw(st.sampled_from(["voter_id;vote;points;age", "age;points;vote;voter_id", "vote;age;voter_id;points"]))
+    columns = header.split(";")
+    lines = ["META", "key;value", "budget;30", f"vote_type;{vote_type}", "max_sum_points;9", "PROJECTS"]
+    lines += ["project_id;cost", "1;10", "2;20", "10;5", "07;5", "x;1", "VOTES", header]
+    for k in range(draw(st.integers(1, 8))):
+        items = draw(st.lists(st.sampled_from(_ITEMS), max_size=3, unique=True))
+        points = draw(st.lists(st.sampled_from(_POINTS), min_size=len(items), max_size=len(items)))
+        voter_id = draw(st.sampled_from(_VOTER_IDS))
+        fields = {
+            "voter_id": f"v{k}" if voter_id is None else voter_id,
+            "vote": ",".join(items),
+            "points": ",".join(points),
+            "age": draw(st.sampled_from(_AGES)),
+        }
+        lines.append(";".join(fields[c] for c in columns))
+    return "\r\n".join(lines) + "\r\n" if draw(st.booleans()) else "\n".join(lines) + "\n"
+
+
+def _read_or_refuse(text: str) -> object:
+    try:
+        e = pabulib.parse(text)
+    except PabulibError as err:
+        return err.line, err.message
+    return e, e.profile, [v.id for v in e.voters], [v.extra for v in e.voters]
+
+
+@settings(max_examples=300, deadline=None)
+@given(_votes_sections())
+def test_the_fast_path_reads_or_refuses_as_the_careful_path(text: str):
+    fast = _read_or_refuse(text)
+    with patch.object(pabulib, "_plain_votes", lambda *args: None):
+        careful = _read_or_refuse(text)
+    assert fast == careful

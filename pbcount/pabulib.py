@@ -379,13 +379,14 @@ def _careful_votes(
 def _plain_votes(
     block: bytes, offset: int, width: int, id_col: int, vote_col: int, points_col: int
 ) -> _VoteColumns | None:
-    """The VOTES columns of a plain section, or None unless it is plain: no quotes, no blank lines, no "\\r" but
-    before "\\n", `width` fields on every line. No string is made per voter: NumPy finds every field's bytes at
-    once, voter ids and votes are compared by 64-bit hashes of their bytes (votes then checked byte for byte),
-    and only the distinct votes are kept. A vote with its points is one span of bytes, from the first of the two
-    columns to the end of the other."""
-    if not block.endswith(b"\n"):
-        block += b"\n"
+    """The VOTES columns of a plain section, or None unless it is plain: no quotes, no blank lines but at the
+    end, no "\\r" but before "\\n", `width` fields on every line. No string is made per voter: NumPy finds every
+    field's bytes at once, voter ids and votes are compared by 64-bit hashes of their bytes (votes then checked
+    byte for byte), and only the distinct votes are kept. A vote with its points is one span of bytes, from the
+    first of the two columns to the end of the other."""
+    if not block.endswith(b"\n") or block.endswith((b"\n\n", b"\n\r\n")):  # (blank lines at the end hold no vote)
+        block = block.rstrip(b"\r\n")
+        block += b"\r\n" if b"\r" in block else b"\n"
     if b'"' in block:
         return None
     raw = np.frombuffer(block, dtype=np.uint8)

@@ -283,7 +283,8 @@ def test_plain_big_files_take_the_fast_path(monkeypatch: pytest.MonkeyPatch, vot
     monkeypatch.setattr(pabulib, "_careful_votes", None)  # calling either would fail
     monkeypatch.setattr(pabulib, "_careful_entries", None)
     for ids in [("10", "11", "12", "13"), ("a", "b", "c")]:
-        for text in (_big(vote_type, ids=ids), _big(vote_type, ids=ids).replace("\n", "\r\n")):
+        lf = _big(vote_type, ids=ids)
+        for text in (lf, lf + "\n\n", lf.rstrip("\n"), lf.replace("\n", "\r\n"), (lf + "\n").replace("\n", "\r\n")):
             e = pabulib.parse(text)
             assert [v.id for v in e.voters[:3]] == ["v0", "v1", "v2"]
             assert e.voters[1999].extra == {"age": str(1999 % 90)}
@@ -462,7 +463,8 @@ _AGES = ["30", "Łódź", ""] * 6 + ["a;b", '"q"']
 @st.composite
 def _votes_sections(draw: st.DrawFn) -> str:
     """A small file whose VOTES section is often plain, sometimes odd: repeated or blank-edged ids, unknown or
-    repeated projects, empty items, bad points, a quote, a stray separator, "\r\n" line ends."""
+    repeated projects, empty items, bad points, a quote, a stray separator, "\r\n" line ends, blank lines at the
+    end or no line break."""
     vote_type = draw(st.sampled_from(["approval", "cumulative", "ordinal"]))
     header = draw(st.sampled_from(["voter_id;vote;points;age", "age;points;vote;voter_id", "vote;age;voter_id;points"]))
     columns = header.split(";")
@@ -479,7 +481,8 @@ def _votes_sections(draw: st.DrawFn) -> str:
             "age": draw(st.sampled_from(_AGES)),
         }
         lines.append(";".join(fields[c] for c in columns))
-    return "\r\n".join(lines) + "\r\n" if draw(st.booleans()) else "\n".join(lines) + "\n"
+    text = "\n".join(lines) + draw(st.sampled_from(["\n", "\n", "\n\n", ""]))  # (a blank line, or none at the end)
+    return text.replace("\n", "\r\n") if draw(st.booleans()) else text
 
 
 def _read_or_refuse(text: str) -> object:

@@ -6,8 +6,8 @@ bulk of a file) is read as bytes, and NumPy checks its shape, finds the bytes of
 tells them apart by hashes of those bytes (votes then compared byte for byte), so no string is made per voter.
 Only the distinct votes' bytes are kept; they are parsed all at once in NumPy (project ids as 64-bit words,
 points by `np.fromstring`), merged into the profile by a checked hash, and ballot tuples are made only when
-read. Anything unusual (quotes, odd lines, a bad vote) takes the careful csv path, which names the line;
-points are plain integers and only costs and the budget become `Fraction`s.
+read. Anything unusual (quotes in the columns read, odd lines, a bad vote) takes the careful csv path, which
+names the line; points are plain integers and only costs and the budget become `Fraction`s.
 """
 
 from __future__ import annotations
@@ -261,7 +261,8 @@ class _LazyRows(Sequence[list[str]]):
         return self.length
 
     def __getitem__(self, i: int) -> list[str]:  # type: ignore[override]
-        return self.lines[i].split(";")
+        line = self.lines[i]
+        return next(csv.reader([line], delimiter=";")) if '"' in line else line.split(";")
 
 
 class _Spans(Sequence[str]):
@@ -379,20 +380,25 @@ def _careful_votes(
 def _plain_votes(
     block: bytes, offset: int, width: int, id_col: int, vote_col: int, points_col: int
 ) -> _VoteColumns | None:
-    """The VOTES columns of a plain section, or None unless it is plain: no quotes, no blank lines but at the
-    end, no "\\r" but before "\\n", `width` fields on every line. No string is made per voter: NumPy finds every
-    field's bytes at once, voter ids and votes are compared by 64-bit hashes of their bytes (votes then checked
-    byte for byte), and only the distinct votes are kept. A vote with its points is one span of bytes, from the
-    first of the two columns to the end of the other."""
+    """The VOTES columns of a plain section, or None unless it is plain: quotes only around whole fields the count
+    does not read and no line break in them, no blank lines but at the end, no "\\r" but before "\\n", `width`
+    fields on every line. No string is made per voter: NumPy finds every field's bytes at once, voter ids and
+    votes are compared by 64-bit hashes of their bytes (votes then checked byte for byte), and only the distinct
+    votes are kept. A vote with its points is one span of bytes, from the first of the two columns to the end of
+    the other."""
     if not block.endswith(b"\n") or block.endswith((b"\n\n", b"\n\r\n")):  # (blank lines at the end hold no vote)
         block = block.rstrip(b"\r\n")
         block += b"\r\n" if b"\r" in block else b"\n"
-    if b'"' in block:
-        return None
     raw = np.frombuffer(block, dtype=np.uint8)
     separators = raw == ord(";")
     separators |= raw == ord("\n")  # (in place: one array fewer of the section's size)
     ends = np.flatnonzero(separators)  # where each field ends
+    quotes = np.flatnonzero(raw == ord('"')) if b'"' in block else None
+    if quotes is not None:  # a separator after an odd number of quotes is inside a quoted field
+        quoted = np.searchsorted(quotes, ends) % 2 == 1
+        if len(quotes) % 2 or np.any(raw[ends[quoted]] == ord("\n")):
+            return None  # a quoted field that does not end, or spans lines: the csv module reads it
+        ends = ends[~quoted]
     if len(ends) % width:
         return None
     num_lines = len(ends) // width
@@ -404,6 +410,8 @@ def _plain_votes(
         return None
     crlf = b"\r" in block
     if crlf and (np.count_nonzero(raw == ord("\r")) != num_lines or np.any(raw[line_ends - 1] != ord("\r"))):
+        return None
+    if quotes is not None and not _quoted_elsewhere(block, ends, quotes, crlf, (id_col, vote_col, points_col)):
         return None
     line_starts = np.concatenate(([0], line_ends[:-1] + 1))
     if crlf:
@@ -438,6 +446,21 @@ def _plain_votes(
     line_of = range(offset + 1, offset + 1 + num_lines)
     rows = _LazyRows(block, num_lines)
     return _VoteColumns(ids, ids_checked, votes, None, points, counts, voter_vote, rows, line_of)
+
+
+def _quoted_elsewhere(block: bytes, ends: np.ndarray, quotes: np.ndarray, crlf: bool, read: tuple[int, ...]) -> bool:
+    """Whether the quotes at `quotes` are all in fields the count does not read (`_LazyRows` reads those with the
+    csv module), each such field quoted whole as the csv module writes it: `ends` are the (lines, fields) ends."""
+    width = ends.shape[1]
+    fields = np.unique(np.searchsorted(ends.ravel(), quotes))
+    if np.any(np.isin(fields % width, read)):
+        return False
+    for field in fields.tolist():
+        start = ends.flat[field - 1] + 1 if field else 0
+        text = block[start : ends.flat[field] - (crlf and field % width == width - 1)]
+        if len(text) < 2 or text[0] != ord('"') or text[-1] != ord('"') or b'"' in text[1:-1].replace(b'""', b""):
+            return False
+    return True
 
 
 # The low k bytes of a 64-bit word, for k = 0..8.

@@ -9,7 +9,7 @@ from unittest.mock import patch
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from pbcount import pabulib
@@ -222,8 +222,8 @@ def _voter_line(text: str, k: int, new: str) -> str:
 @pytest.mark.parametrize("vote_type", ["approval", "cumulative", "ordinal"])
 def test_the_fast_path_reads_what_the_careful_path_reads(vote_type: str):
     text = _big(vote_type)
-    before, _, age = text.splitlines()[_line_of_voter(text, 5) - 1].rpartition(";")
-    fast, careful = pabulib.parse(text), pabulib.parse(_voter_line(text, 5, f'{before};"{age}"'))  # csv path
+    voter_id, _, after = text.splitlines()[_line_of_voter(text, 5) - 1].partition(";")
+    fast, careful = pabulib.parse(text), pabulib.parse(_voter_line(text, 5, f'"{voter_id}";{after}'))  # csv path
     assert fast == careful
     assert fast.profile == careful.profile
     assert pabulib.parse(text.replace("\n", "\r\n")) == fast
@@ -288,6 +288,10 @@ def test_plain_big_files_take_the_fast_path(monkeypatch: pytest.MonkeyPatch, vot
             e = pabulib.parse(text)
             assert [v.id for v in e.voters[:3]] == ["v0", "v1", "v2"]
             assert e.voters[1999].extra == {"age": str(1999 % 90)}
+        before, _, _ = lf.splitlines()[_line_of_voter(lf, 5) - 1].rpartition(";")
+        quoted = pabulib.parse(_voter_line(lf, 5, f'{before};"4;""2"""'))  # quoted as the csv module writes it
+        assert quoted.voters[5].extra == {"age": '4;"2"'}
+        assert quoted.profile == pabulib.parse(lf).profile
 
 
 @pytest.mark.parametrize(
@@ -358,7 +362,7 @@ def test_points_before_the_vote_or_a_unit_separator_in_a_column_read_the_same():
     swapped = [";".join([f[0], f[2], f[1], f[3]]) for f in (line.split(";") for line in lines[header:])]
     assert pabulib.parse("\n".join(lines[:header] + swapped)) == expected
     before, _, _ = lines[_line_of_voter(text, 4) - 1].rpartition(";")
-    odd = pabulib.parse(_voter_line(text, 4, f"{before};\x1f"))  # the fast path's separator: the csv path reads it
+    odd = pabulib.parse(_voter_line(text, 4, f"{before};\x1f"))  # a control character is text
     assert odd.voters[4].extra == {"age": "\x1f"}
     assert odd.profile == expected.profile
 
@@ -454,22 +458,22 @@ def test_plain_number_voter_ids_repeat_only_as_the_same_text(ids: list[str], dup
 
 
 # Plain values, repeated to be drawn more often than the odd ones after them.
-_VOTER_IDS = [None] * 12 + ["v1", "v10", " v1", "v1\t", "v1\x00", "Łąka", ""]  # None: a new id
-_ITEMS = ["1", "2", "10", "x"] * 8 + ["07", "7", " 1", "", "Ł"]
+_VOTER_IDS = [None] * 12 + ["v1", "v10", " v1", "v1\t", "v1\x00", "Łąka", "", '"v1"']  # None: a new id
+_ITEMS = ["1", "2", "10", "x"] * 8 + ["07", "7", " 1", "", "Ł", '"1"']
 _POINTS = ["1", "2"] * 12 + ["5", "0", "-1", "x"]
-_AGES = ["30", "Łódź", ""] * 6 + ["a;b", '"q"']
+_NOTES = ["30", "Łódź", ""] * 6 + ["a;b", '"q"', '"a;b"', '"x""y"', 'a"b', 'c"d;e', '"q"x', '""', '"\n"']
 
 
 @st.composite
 def _votes_sections(draw: st.DrawFn) -> str:
     """A small file whose VOTES section is often plain, sometimes odd: repeated or blank-edged ids, unknown or
-    repeated projects, empty items, bad points, a quote, a stray separator, "\r\n" line ends, blank lines at the
+    repeated projects, empty items, bad points, quotes, a stray separator, "\\r\\n" line ends, blank lines at the
     end or no line break."""
     vote_type = draw(st.sampled_from(["approval", "cumulative", "ordinal"]))
-    header = draw(st.sampled_from(["voter_id;vote;points;age", "age;points;vote;voter_id", "vote;age;voter_id;points"]))
-    columns = header.split(";")
+    headers = ["voter_id;vote;points;age;note", "age;points;vote;voter_id;note", "vote;age;voter_id;points;note"]
+    columns = draw(st.sampled_from(headers)).split(";")
     lines = ["META", "key;value", "budget;30", f"vote_type;{vote_type}", "max_sum_points;9", "PROJECTS"]
-    lines += ["project_id;cost", "1;10", "2;20", "10;5", "07;5", "x;1", "VOTES", header]
+    lines += ["project_id;cost", "1;10", "2;20", "10;5", "07;5", "x;1", "VOTES", ";".join(columns)]
     for k in range(draw(st.integers(1, 8))):
         items = draw(st.lists(st.sampled_from(_ITEMS), max_size=3, unique=True))
         points = draw(st.lists(st.sampled_from(_POINTS), min_size=len(items), max_size=len(items)))
@@ -478,7 +482,8 @@ def _votes_sections(draw: st.DrawFn) -> str:
             "voter_id": f"v{k}" if voter_id is None else voter_id,
             "vote": ",".join(items),
             "points": ",".join(points),
-            "age": draw(st.sampled_from(_AGES)),
+            "age": draw(st.sampled_from(_NOTES)),
+            "note": draw(st.sampled_from(_NOTES)),
         }
         lines.append(";".join(fields[c] for c in columns))
     text = "\n".join(lines) + draw(st.sampled_from(["\n", "\n", "\n\n", ""]))  # (a blank line, or none at the end)
@@ -493,8 +498,13 @@ def _read_or_refuse(text: str) -> object:
     return e, e.profile, [v.id for v in e.voters], [v.extra for v in e.voters]
 
 
+_QUOTES_ACROSS_FIELDS = "META\nkey;value\nbudget;30\nvote_type;approval\nPROJECTS\nproject_id;cost\n1;10\nVOTES\n"
+_QUOTES_ACROSS_FIELDS += 'voter_id;vote;age;note\nv0;1;a"b;c"d;e\nv1;1;3;4\n'  # 5 fields for the csv module, not 4
+
+
 @settings(max_examples=300, deadline=None)
 @given(_votes_sections())
+@example(_QUOTES_ACROSS_FIELDS)
 def test_the_fast_path_reads_or_refuses_as_the_careful_path(text: str):
     fast = _read_or_refuse(text)
     with patch.object(pabulib, "_plain_votes", lambda *args: None):

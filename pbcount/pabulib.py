@@ -619,29 +619,52 @@ def _lengths(texts: list[str]) -> np.ndarray:
 
 def _project_indices(data: bytes, starts: np.ndarray, sizes: np.ndarray, index: Mapping[str, int]) -> np.ndarray | None:
     """The project index of each item `data[start:start + size]`, compared as written; None if one is not a
-    project id. Ids of up to 8 bytes (most files') are each one 64-bit word, looked up by NumPy all at once;
-    longer ones by one dict lookup per item."""
+    project id. Ids of up to 32 bytes (nearly every file's) are one to four 64-bit words, looked up by NumPy all
+    at once through a key made of those words; longer ones by one dict lookup per item."""
     encoded = [pid.encode("utf-8", "surrogatepass") for pid in index]
     if not len(starts):
         return np.zeros(0, dtype=np.int64)
-    if max(map(len, encoded), default=9) > 8 or sizes.max() > 8:
+    longest = max(map(len, encoded), default=0)
+    if not 0 < longest <= 32:
         try:
             return np.fromiter(map(index.__getitem__, _span_texts(data, starts, starts + sizes)), np.int64, len(starts))
         except KeyError:
             return None
-    known = np.fromiter((int.from_bytes(pid, "little") for pid in encoded), dtype=np.uint64, count=len(encoded))
+    if sizes.max() > longest:
+        return None
+    offsets = range(0, longest, 8)
+    known = [np.fromiter((int.from_bytes(pid[k : k + 8], "little") for pid in encoded), np.uint64) for k in offsets]
     known_sizes = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded))
-    items = _words(data)[starts] & _LOW_BYTES[sizes]
-    slots = _slots(known)
+    data_words = _words(data)
+    items = [  # (a word past an item's end is zero; its index is kept inside the data)
+        data_words[np.minimum(starts + k, len(data)) if k else starts] & _LOW_BYTES[np.clip(sizes - k, 0, 8)]
+        for k in offsets
+    ]
+    keys, known_keys = _key(items), _key(known)
+    slots = _slots(known_keys)
     if slots is None:
-        order = np.argsort(known)
-        found = order[np.minimum(np.searchsorted(known[order], items), len(order) - 1)]
+        order = np.argsort(known_keys)
+        found = order[np.minimum(np.searchsorted(known_keys[order], keys), len(order) - 1)]
     else:
         multiplier, bits, table = slots
-        found = table[(items * multiplier) >> np.uint64(64 - bits)]
-    if not (np.array_equal(known[found], items) and np.array_equal(known_sizes[found], sizes)):
+        found = table[(keys * multiplier) >> np.uint64(64 - bits)]
+    if not np.array_equal(known_sizes[found], sizes):
         return None
-    return found
+    return (
+        found if all(np.array_equal(mine[found], theirs) for mine, theirs in zip(known, items, strict=True)) else None
+    )
+
+
+def _key(words: list[np.ndarray]) -> np.ndarray:
+    """One 64-bit key for each position of the word arrays: the word itself if there is one array, else a mix of
+    them (keys are compared by their words after)."""
+    if len(words) == 1:
+        return words[0]
+    keys = words[0].copy()
+    for column in words[1:]:
+        keys *= np.uint64(0x9E3779B97F4A7C15)
+        keys ^= column
+    return keys
 
 
 def _slots(known: np.ndarray) -> tuple[np.uint64, int, np.ndarray] | None:

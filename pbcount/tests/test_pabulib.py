@@ -295,7 +295,13 @@ def test_plain_big_files_take_the_fast_path(monkeypatch: pytest.MonkeyPatch, vot
 
 
 @pytest.mark.parametrize(
-    "ids", [("10", "11", "12", "13"), ("OGM/0015", "7", "07", "Łą"), ("a project id of many bytes", "b", "c")]
+    "ids",
+    [
+        ("10", "11", "12", "13"),
+        ("OGM/0015", "7", "07", "Łą"),
+        ("BO.OM.97/24", "BO.OM.5/24", "c"),
+        ("a project id of more than thirty-two bytes", "b", "c"),
+    ],
 )
 def test_project_ids_are_found_as_written_in_a_table_or_by_a_search(monkeypatch: pytest.MonkeyPatch, ids: tuple):
     monkeypatch.setattr(pabulib, "_careful_entries", None)  # calling it would fail

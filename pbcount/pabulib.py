@@ -526,7 +526,7 @@ def _joined(block: bytes, starts: np.ndarray, ends: np.ndarray) -> bytes:
     """The spans `block[start:end]`, each followed by "\n". Spans ascend without overlapping, and a separator
     byte follows each. Few spans are sliced one by one; many are picked out of the block by one NumPy mask."""
     if len(starts) * 256 < len(block):
-        return b"".join(block[a:b] + b"\n" for a, b in zip(starts.tolist(), ends.tolist(), strict=True))
+        return b"\n".join([block[a:b] for a, b in zip(starts.tolist(), ends.tolist(), strict=True)] + [b""])
     sizes = ends + 1 - starts  # each span with its separator
     gaps = starts - np.concatenate(([0], ends[:-1] + 1))
     mask = np.repeat(np.tile([False, True], len(starts)), np.stack((gaps, sizes), axis=1).ravel())

@@ -571,7 +571,7 @@ def _entries(
     projects = _project_indices(votes, starts, sizes, index)
     if projects is None or (limits.max_length is not None and lengths.max(initial=0) > limits.max_length):
         return None
-    keys = vote * len(index) + projects  # sorted: by vote, then project; repeated if a vote names a project twice
+    keys = vote * len(index) + projects  # sorted, by vote then project; a repeat: a vote names a project twice
     size = num_votes * len(index)
     if points is None and size <= 8 * len(keys):  # few keys missing: a table of flags sorts them in linear time
         table = np.zeros(size, dtype=bool)
@@ -597,7 +597,7 @@ def _entries(
     if values is None or np.any(np.abs(values) > 2**40):
         return None
     values = values[order]
-    totals = np.zeros(len(votes), dtype=np.int64)
+    totals = np.zeros(num_votes, dtype=np.int64)
     np.add.at(totals, vote, values)
     if (
         (vote_type == "cumulative" and np.any(values < 0))
@@ -648,11 +648,10 @@ def _project_indices(data: bytes, starts: np.ndarray, sizes: np.ndarray, index: 
     else:
         multiplier, bits, table = slots
         found = table[(keys * multiplier) >> np.uint64(64 - bits)]
-    if not np.array_equal(known_sizes[found], sizes):
+    same = np.array_equal(known_sizes[found], sizes)
+    if not same or not all(np.array_equal(mine[found], theirs) for mine, theirs in zip(known, items, strict=True)):
         return None
-    return (
-        found if all(np.array_equal(mine[found], theirs) for mine, theirs in zip(known, items, strict=True)) else None
-    )
+    return found
 
 
 def _key(words: list[np.ndarray]) -> np.ndarray:
@@ -675,9 +674,7 @@ def _slots(known: np.ndarray) -> tuple[np.uint64, int, np.ndarray] | None:
     for multiplier in _MULTIPLIERS if bits <= 24 else ():
         slots = (known * multiplier) >> np.uint64(64 - bits)
         if len(np.unique(slots)) == len(known):
-            table = np.zeros(
-                1 << bits, dtype=np.int64
-            )  # (a word that is not known lands anywhere: it is then compared)
+            table = np.zeros(1 << bits, dtype=np.int64)  # (an unknown word lands anywhere: it is then compared)
             table[slots] = np.arange(len(known))
             return multiplier, bits, table
     return None
